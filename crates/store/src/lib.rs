@@ -1,1 +1,102 @@
-//! placeholder
+//! Storage of recount: the archive of originals, the reports read from them, and the
+//! incidents they resolve to.
+//!
+//! [`Store`] is the interface the pipeline and the commands use; [`SqliteStore`] is the
+//! embedded default. A document is committed in one transaction with its reports and
+//! every incident they touch, so a crash leaves either all of it or none.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use recount_model::{Document, Incident, IncidentType, Report};
+
+/// Errors of the store, each naming what failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored record is not valid JSON ({what}): {source}")]
+    Json {
+        what: String,
+        source: serde_json::Error,
+    },
+    #[error("database {path} was written by a newer recount (schema {found}, this build knows {known}); upgrade recount")]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("no incident with id {0}")]
+    NoIncident(String),
+}
+
+/// Which incidents to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub kind: Option<IncidentType>,
+    /// Incidents whose date interval ends on or after this day.
+    pub from: Option<chrono::NaiveDate>,
+    /// Incidents whose date interval starts on or before this day.
+    pub to: Option<chrono::NaiveDate>,
+    /// Adcodes: an incident matches when its place lies inside any of them.
+    pub adcodes: Vec<String>,
+    /// ISO country codes (for places abroad).
+    pub countries: Vec<String>,
+    pub min_dead: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+/// What committing one document did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitOutcome {
+    /// The same bytes were archived before; nothing changed.
+    pub duplicate: bool,
+    pub new_incidents: usize,
+    pub updated_incidents: usize,
+}
+
+/// An incident with everything behind it, for `recount show`.
+#[derive(Debug, Clone)]
+pub struct IncidentDetail {
+    pub incident: Incident,
+    pub reports: Vec<Report>,
+    pub documents: Vec<Document>,
+}
+
+/// Counts of what the store holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub documents: usize,
+    pub reports: usize,
+    pub incidents: usize,
+}
+
+/// The storage interface of the pipeline and the commands.
+pub trait Store {
+    /// True when a document with these exact bytes is archived.
+    fn has_document(&self, sha256: &str) -> Result<bool, StoreError>;
+
+    /// Archives a document and resolves its reports into incidents, all in one
+    /// transaction. Committing the same bytes again is a no-op reported as duplicate.
+    fn commit(
+        &mut self,
+        doc: &Document,
+        bytes: &[u8],
+        reports: &[Report],
+    ) -> Result<CommitOutcome, StoreError>;
+
+    /// Incidents matching a filter, latest first.
+    fn incidents(&self, filter: &Filter) -> Result<Vec<Incident>, StoreError>;
+
+    /// One incident by id (or a former id), with its reports and documents.
+    fn incident(&self, id: &str) -> Result<Option<IncidentDetail>, StoreError>;
+
+    /// Every archived document's metadata, in the order archived.
+    fn documents(&self) -> Result<Vec<Document>, StoreError>;
+
+    /// The archived bytes of a document by its sha256.
+    fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    fn counts(&self) -> Result<Counts, StoreError>;
+}

@@ -1,0 +1,503 @@
+//! The SQLite store: WAL, foreign keys, versioned migrations.
+
+use crate::{CommitOutcome, Counts, Filter, IncidentDetail, Store, StoreError};
+use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
+use recount_resolve::{build, candidate_window, incident_id, match_score, DocInfo, MATCH_THRESHOLD};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+/// Never edit a released entry: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: archive, reports, incidents and their blocking keys.
+    "
+    CREATE TABLE documents (
+        rowid INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        media_type TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        published TEXT,
+        source TEXT,
+        lang TEXT,
+        title TEXT,
+        url TEXT,
+        size INTEGER NOT NULL,
+        body BLOB NOT NULL
+    );
+    CREATE INDEX documents_doc_id ON documents(doc_id);
+    CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        day_start TEXT,
+        day_end TEXT,
+        adcode TEXT,
+        country TEXT,
+        dead INTEGER,
+        updated_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX incidents_day ON incidents(day_start);
+    CREATE INDEX incidents_kind_day ON incidents(kind, day_start);
+    CREATE INDEX incidents_adcode ON incidents(adcode);
+    CREATE TABLE reports (
+        key TEXT PRIMARY KEY,
+        document INTEGER NOT NULL REFERENCES documents(rowid),
+        incident TEXT NOT NULL REFERENCES incidents(id) DEFERRABLE INITIALLY DEFERRED,
+        kind TEXT NOT NULL,
+        block TEXT NOT NULL,
+        day_start TEXT,
+        day_end TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX reports_incident ON reports(incident);
+    CREATE INDEX reports_block ON reports(block, day_start);
+    CREATE TABLE report_keys (
+        key TEXT NOT NULL,
+        report TEXT NOT NULL REFERENCES reports(key) ON DELETE CASCADE
+    );
+    CREATE INDEX report_keys_key ON report_keys(key);
+    CREATE TABLE incident_aliases (
+        alias TEXT PRIMARY KEY,
+        incident TEXT NOT NULL
+    );
+    ",
+];
+
+/// The embedded default store.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        Self::init(conn, &path.display().to_string())
+    }
+
+    /// An in-memory store, for tests.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?, ":memory:")
+    }
+
+    fn init(conn: Connection, path: &str) -> Result<Self, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // WAL lets readers run while an ingest writes; NORMAL sync keeps every
+        // committed transaction across a process kill (only power loss can drop the last).
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = SqliteStore { conn };
+        store.migrate(path)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, path: &str) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: path.to_string(),
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The underlying connection, for maintenance commands and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn json_err(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
+    move |source| StoreError::Json {
+        what: what.to_string(),
+        source,
+    }
+}
+
+/// The blocking key of a report: its province, or its country when it has no code.
+fn block_of(r: &Report) -> String {
+    match &r.place {
+        Some(p) => p.province_code().unwrap_or_else(|| p.country.clone()),
+        None => "CN".to_string(),
+    }
+}
+
+fn kind_group(kind: IncidentType) -> &'static str {
+    // Corruption and enforcement tellings of one case may meet.
+    match kind {
+        IncidentType::Corruption | IncidentType::Enforcement => "corruption",
+        k => k.as_str(),
+    }
+}
+
+fn load_reports(tx: &Connection, incident: &str) -> Result<Vec<Report>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT body FROM reports WHERE incident = ?1")?;
+    let rows = stmt.query_map([incident], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for body in rows {
+        out.push(serde_json::from_str(&body?).map_err(json_err("report"))?);
+    }
+    Ok(out)
+}
+
+fn candidates(tx: &Transaction, r: &Report) -> Result<BTreeSet<String>, StoreError> {
+    let mut found = BTreeSet::new();
+    if let Some((start, end)) = candidate_window(r) {
+        // Year-precise reports span a whole year, so look back that far for starts.
+        let earliest = start - chrono::Days::new(366);
+        let mut stmt = tx.prepare_cached(
+            "SELECT DISTINCT incident FROM reports
+             WHERE block = ?1 AND kind = ?2 AND day_start >= ?3 AND day_start <= ?4 AND day_end >= ?5",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                block_of(r),
+                kind_group(r.kind),
+                earliest.to_string(),
+                end.to_string(),
+                start.to_string()
+            ],
+            |row| row.get::<_, String>(0),
+        )?;
+        for id in rows {
+            found.insert(id?);
+        }
+    }
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
+         WHERE k.key = ?1 AND r.kind = ?2",
+    )?;
+    for key in &r.keys {
+        let rows = stmt.query_map(params![key, kind_group(r.kind)], |row| row.get::<_, String>(0))?;
+        for id in rows {
+            found.insert(id?);
+        }
+    }
+    Ok(found)
+}
+
+fn doc_infos(tx: &Connection, reports: &[Report]) -> Result<Vec<DocInfo>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
+         JOIN documents d ON d.rowid = r.document WHERE r.key = ?1",
+    )?;
+    let mut out: Vec<DocInfo> = Vec::new();
+    for r in reports {
+        let info = stmt
+            .query_row([&r.key], |row| {
+                Ok(DocInfo {
+                    id: row.get(0)?,
+                    sha256: row.get(1)?,
+                    url: row.get(2)?,
+                    published: row
+                        .get::<_, Option<String>>(3)?
+                        .and_then(|p| p.parse().ok()),
+                    lang: row.get(4)?,
+                })
+            })
+            .optional()?;
+        if let Some(info) = info {
+            if !out.iter().any(|d| d.sha256 == info.sha256) {
+                out.push(info);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Rebuilds one incident from its reports, renaming it when its canonical id moved
+/// (a report with a smaller key joined); the old id stays reachable as an alias.
+fn rebuild(tx: &Transaction, id: &str, now: &str) -> Result<String, StoreError> {
+    let reports = load_reports(tx, id)?;
+    let canonical = incident_id(reports.iter().map(|r| r.key.as_str()));
+    if canonical != id {
+        tx.execute("UPDATE reports SET incident = ?1 WHERE incident = ?2", params![canonical, id])?;
+        tx.execute("DELETE FROM incidents WHERE id = ?1", [id])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO incident_aliases(alias, incident) VALUES (?1, ?2)",
+            params![id, canonical],
+        )?;
+        tx.execute(
+            "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
+            params![canonical, id],
+        )?;
+    }
+    let docs = doc_infos(tx, &reports)?;
+    let incident = build(&canonical, &reports, &docs, now);
+    write_incident(tx, &incident)?;
+    Ok(canonical)
+}
+
+fn write_incident(tx: &Connection, inc: &Incident) -> Result<(), StoreError> {
+    let body = serde_json::to_string(inc).map_err(json_err("incident"))?;
+    let loc = inc.location.as_ref();
+    tx.execute(
+        "INSERT OR REPLACE INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            inc.id,
+            inc.kind.as_str(),
+            inc.date.map(|d| d.first_day().to_string()),
+            inc.date_end.or(inc.date).map(|d| d.last_day().to_string()),
+            loc.and_then(|l| l.adcode.clone()),
+            loc.map(|l| l.country.clone()),
+            inc.best(FigureKind::Dead),
+            inc.updated_at.clone().unwrap_or_default(),
+            body
+        ],
+    )?;
+    Ok(())
+}
+
+fn read_document(row: &rusqlite::Row) -> rusqlite::Result<Document> {
+    Ok(Document {
+        id: row.get(0)?,
+        sha256: row.get(1)?,
+        media_type: row.get(2)?,
+        fetched_at: row.get(3)?,
+        published: row.get::<_, Option<String>>(4)?.and_then(|p| p.parse().ok()),
+        source: row.get(5)?,
+        lang: row.get(6)?,
+        title: row.get(7)?,
+        url: row.get(8)?,
+        size: row.get::<_, i64>(9)? as u64,
+    })
+}
+
+const DOC_COLUMNS: &str =
+    "doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size";
+
+impl Store for SqliteStore {
+    fn has_document(&self, sha256: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE sha256 = ?1")?
+            .exists([sha256])?)
+    }
+
+    fn commit(
+        &mut self,
+        doc: &Document,
+        bytes: &[u8],
+        reports: &[Report],
+    ) -> Result<CommitOutcome, StoreError> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let tx = self.conn.transaction()?;
+        let exists = tx
+            .prepare_cached("SELECT 1 FROM documents WHERE sha256 = ?1")?
+            .exists([&doc.sha256])?;
+        if exists {
+            return Ok(CommitOutcome {
+                duplicate: true,
+                ..CommitOutcome::default()
+            });
+        }
+        tx.execute(
+            "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                doc.id,
+                doc.sha256,
+                doc.media_type,
+                doc.fetched_at,
+                doc.published.map(|p| p.to_string()),
+                doc.source,
+                doc.lang,
+                doc.title,
+                doc.url,
+                doc.size as i64,
+                bytes
+            ],
+        )?;
+        let rowid = tx.last_insert_rowid();
+        let mut touched: BTreeMap<String, bool> = BTreeMap::new();
+        for r in reports {
+            let mut best: Option<(i32, String)> = None;
+            for cand in candidates(&tx, r)? {
+                let members = load_reports(&tx, &cand)?;
+                if let Some(score) = match_score(r, &members) {
+                    if score >= MATCH_THRESHOLD && best.as_ref().is_none_or(|(s, id)| score > *s || (score == *s && cand < *id)) {
+                        best = Some((score, cand));
+                    }
+                }
+            }
+            let (incident, is_new) = match best {
+                Some((_, id)) => (id, false),
+                None => (incident_id([r.key.as_str()]), true),
+            };
+            let window = r.date.map(|d| (d.first_day().to_string(), r.date_end.unwrap_or(d).last_day().to_string()));
+            tx.execute(
+                "INSERT OR REPLACE INTO reports(key, document, incident, kind, block, day_start, day_end, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    r.key,
+                    rowid,
+                    incident,
+                    kind_group(r.kind),
+                    block_of(r),
+                    window.as_ref().map(|w| w.0.clone()),
+                    window.as_ref().map(|w| w.1.clone()),
+                    serde_json::to_string(r).map_err(json_err("report"))?
+                ],
+            )?;
+            for key in &r.keys {
+                tx.execute(
+                    "INSERT INTO report_keys(key, report) VALUES (?1, ?2)",
+                    params![key, r.key],
+                )?;
+            }
+            let entry = touched.entry(incident).or_insert(is_new);
+            *entry &= is_new;
+        }
+        let mut outcome = CommitOutcome::default();
+        for (id, is_new) in touched {
+            rebuild(&tx, &id, &now)?;
+            if is_new {
+                outcome.new_incidents += 1;
+            } else {
+                outcome.updated_incidents += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    fn incidents(&self, f: &Filter) -> Result<Vec<Incident>, StoreError> {
+        let mut sql = String::from("SELECT body FROM incidents WHERE 1 = 1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(k) = f.kind {
+            sql.push_str(" AND kind = ?");
+            args.push(Box::new(k.as_str()));
+        }
+        if let Some(from) = f.from {
+            sql.push_str(" AND day_end >= ?");
+            args.push(Box::new(from.to_string()));
+        }
+        if let Some(to) = f.to {
+            sql.push_str(" AND day_start <= ?");
+            args.push(Box::new(to.to_string()));
+        }
+        if let Some(n) = f.min_dead {
+            sql.push_str(" AND dead >= ?");
+            args.push(Box::new(n));
+        }
+        let mut places = Vec::new();
+        for code in &f.adcodes {
+            let prefix = code.trim_end_matches("00").trim_end_matches("00");
+            places.push("adcode LIKE ?".to_string());
+            args.push(Box::new(format!("{prefix}%")));
+        }
+        for c in &f.countries {
+            places.push("country = ?".to_string());
+            args.push(Box::new(c.to_ascii_uppercase()));
+        }
+        if !places.is_empty() {
+            sql.push_str(&format!(" AND ({})", places.join(" OR ")));
+        }
+        sql.push_str(" ORDER BY day_start DESC, id");
+        if let Some(n) = f.limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            r.get::<_, String>(0)
+        })?;
+        let mut out = Vec::new();
+        for body in rows {
+            out.push(serde_json::from_str(&body?).map_err(json_err("incident"))?);
+        }
+        Ok(out)
+    }
+
+    fn incident(&self, id: &str) -> Result<Option<IncidentDetail>, StoreError> {
+        let id: String = self
+            .conn
+            .query_row(
+                "SELECT incident FROM incident_aliases WHERE alias = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| id.to_string());
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM incidents WHERE id = ?1", [&id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(body) = body else {
+            return Ok(None);
+        };
+        let incident: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
+        let reports = load_reports(&self.conn, &id)?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT DISTINCT {} FROM documents d JOIN reports r ON r.document = d.rowid
+             WHERE r.incident = ?1 ORDER BY d.rowid",
+            DOC_COLUMNS
+                .split(", ")
+                .map(|c| format!("d.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+        let documents = stmt
+            .query_map([&id], read_document)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(IncidentDetail {
+            incident,
+            reports,
+            documents,
+        }))
+    }
+
+    fn documents(&self) -> Result<Vec<Document>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY rowid"))?;
+        let docs = stmt
+            .query_map([], read_document)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(docs)
+    }
+
+    fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT body FROM documents WHERE sha256 = ?1", [sha256], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        let count = |table: &str| -> Result<usize, StoreError> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })? as usize)
+        };
+        Ok(Counts {
+            documents: count("documents")?,
+            reports: count("reports")?,
+            incidents: count("incidents")?,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "sqlite/tests.rs"]
+mod tests;

@@ -1,0 +1,200 @@
+use super::*;
+use recount_model::{ClaimDraft, Place, PlaceLevel, Qualifier, Speaker};
+
+fn doc(id: &str, body: &str, published: &str) -> (Document, Vec<u8>) {
+    use sha2_free::sha;
+    let bytes = body.as_bytes().to_vec();
+    (
+        Document {
+            id: id.into(),
+            sha256: sha(&bytes),
+            media_type: "text/plain".into(),
+            fetched_at: "2025-01-01T00:00:00Z".into(),
+            published: Some(published.parse().unwrap()),
+            source: None,
+            lang: Some("en".into()),
+            title: None,
+            url: None,
+            size: bytes.len() as u64,
+        },
+        bytes,
+    )
+}
+
+/// A stand-in digest for tests: unique per body, hex like the real one.
+mod sha2_free {
+    pub fn sha(bytes: &[u8]) -> String {
+        let mut h: u64 = 1469598103934665603;
+        for b in bytes {
+            h = (h ^ *b as u64).wrapping_mul(1099511628211);
+        }
+        format!("{h:016x}")
+    }
+}
+
+fn report(doc: &Document, idx: usize, date: &str, adcode: &str, dead: i64) -> Report {
+    Report {
+        key: format!("{}:{idx}", doc.sha256),
+        doc: doc.id.clone(),
+        kind: IncidentType::Accident,
+        sector: None,
+        mechanism: Some("flood".into()),
+        grievance: None,
+        date: Some(date.parse().unwrap()),
+        date_end: None,
+        date_uncertain: false,
+        place: Some(Place {
+            country: "CN".into(),
+            adcode: Some(adcode.into()),
+            level: PlaceLevel::County,
+            name: None,
+            name_en: None,
+            detail: None,
+            lat: None,
+            lon: None,
+        }),
+        place_uncertain: false,
+        organizations: vec![],
+        claims: vec![ClaimDraft {
+            kind: FigureKind::Dead,
+            value: dead,
+            qualifier: Qualifier::Exact,
+            value_max: None,
+            attributed_to: Speaker::Media,
+            disputed: false,
+            quote: format!("{dead} died"),
+        }],
+        as_of: None,
+        title: "Flooding".into(),
+        lang: "en".into(),
+        quote: "flooding".into(),
+        keys: vec![],
+    }
+}
+
+#[test]
+fn commits_merges_and_ignores_duplicates() {
+    let mut store = SqliteStore::in_memory().unwrap();
+    let (d1, b1) = doc("first.txt", "first", "2024-05-02");
+    let (d2, b2) = doc("second.txt", "second", "2024-05-09");
+    let (d3, b3) = doc("other.txt", "other", "2024-05-02");
+    let r1 = report(&d1, 0, "2024-05-01", "140702", 3);
+    let out = store.commit(&d1, &b1, &[r1]).unwrap();
+    assert_eq!((out.new_incidents, out.updated_incidents, out.duplicate), (1, 0, false));
+
+    let r2 = report(&d2, 0, "2024-05-01", "140702", 7);
+    let out = store.commit(&d2, &b2, &[r2]).unwrap();
+    assert_eq!((out.new_incidents, out.updated_incidents), (0, 1));
+
+    // Same day, other province: another event.
+    let r3 = report(&d3, 0, "2024-05-01", "520322", 2);
+    assert_eq!(store.commit(&d3, &b3, &[r3]).unwrap().new_incidents, 1);
+
+    let again = store.commit(&d1, &b1, &[]).unwrap();
+    assert!(again.duplicate);
+    assert_eq!(
+        store.counts().unwrap(),
+        Counts {
+            documents: 3,
+            reports: 3,
+            incidents: 2
+        }
+    );
+    let all = store.incidents(&Filter::default()).unwrap();
+    let merged = all.iter().find(|i| i.sources.len() == 2).unwrap();
+    assert_eq!(merged.best(FigureKind::Dead), Some(7));
+    let detail = store.incident(&merged.id).unwrap().unwrap();
+    assert_eq!(detail.reports.len(), 2);
+    assert_eq!(detail.documents.len(), 2);
+}
+
+#[test]
+fn ids_do_not_depend_on_ingest_order() {
+    let (d1, b1) = doc("a.txt", "aaa", "2024-05-02");
+    let (d2, b2) = doc("b.txt", "bbb", "2024-05-03");
+    let r1 = report(&d1, 0, "2024-05-01", "140702", 3);
+    let r2 = report(&d2, 0, "2024-05-01", "140702", 4);
+    let mut one = SqliteStore::in_memory().unwrap();
+    one.commit(&d1, &b1, &[r1.clone()]).unwrap();
+    one.commit(&d2, &b2, &[r2.clone()]).unwrap();
+    let mut two = SqliteStore::in_memory().unwrap();
+    two.commit(&d2, &b2, &[r2]).unwrap();
+    let first_id = two.incidents(&Filter::default()).unwrap()[0].id.clone();
+    two.commit(&d1, &b1, &[r1]).unwrap();
+    let a = one.incidents(&Filter::default()).unwrap();
+    let b = two.incidents(&Filter::default()).unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].id, b[0].id);
+    // The id the incident had before the merge still finds it.
+    if first_id != b[0].id {
+        assert_eq!(two.incident(&first_id).unwrap().unwrap().incident.id, b[0].id);
+    }
+}
+
+#[test]
+fn filters_by_type_date_place_and_toll() {
+    let mut store = SqliteStore::in_memory().unwrap();
+    for (i, (date, code, dead)) in [
+        ("2024-01-10", "140702", 1),
+        ("2024-03-10", "520322", 12),
+        ("2024-06-10", "520204", 5),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (d, b) = doc(&format!("{i}.txt"), &format!("body {i}"), date);
+        let r = report(&d, 0, date, code, *dead);
+        store.commit(&d, &b, &[r]).unwrap();
+    }
+    let count = |f: Filter| store.incidents(&f).unwrap().len();
+    assert_eq!(count(Filter::default()), 3);
+    assert_eq!(
+        count(Filter {
+            adcodes: vec!["520000".into()],
+            ..Filter::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count(Filter {
+            min_dead: Some(5),
+            ..Filter::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count(Filter {
+            from: "2024-02-01".parse().ok(),
+            to: "2024-04-01".parse().ok(),
+            ..Filter::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(Filter {
+            kind: Some(IncidentType::Strike),
+            ..Filter::default()
+        }),
+        0
+    );
+    let latest = store.incidents(&Filter::default()).unwrap();
+    assert_eq!(latest[0].date.unwrap().to_string(), "2024-06-10");
+}
+
+#[test]
+fn reopening_keeps_data_and_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        let (d, b) = doc("x.txt", "x", "2024-01-01");
+        store.commit(&d, &b, &[]).unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.counts().unwrap().documents, 1);
+    let mode: String = store
+        .connection()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
