@@ -1,1 +1,126 @@
-fn main() {}
+//! `recount`: turn scattered reports into one verifiable incident record.
+//!
+//! This binary wires the library crates together: sources → text → extract → store
+//! (which resolves), and store → export. It owns argument parsing, progress and exit
+//! status; no pipeline logic lives here.
+
+mod ingest;
+mod output;
+mod place_filter;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use recount_store::SqliteStore;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "recount", version, about = "Turn scattered reports of accidents, strikes and protests into one verifiable incident record.")]
+struct Cli {
+    /// The SQLite database file.
+    #[arg(long, global = true, env = "RECOUNT_DB", default_value = "recount.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Archive documents and extract their incidents (files, folders, JSON Lines).
+    Ingest(ingest::IngestArgs),
+    /// List incidents.
+    Incidents(ListArgs),
+    /// Show one incident: facts, every claim with its source and quote, the sources.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ShowFormat,
+    },
+    /// Export every incident.
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct ListArgs {
+    /// accident, strike, protest, corruption, enforcement, crime, other
+    #[arg(long = "type")]
+    kind: Option<String>,
+    /// Earliest date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long)]
+    from: Option<String>,
+    /// Latest date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long)]
+    to: Option<String>,
+    /// A place by name (内蒙古, Inner Mongolia, 榆次区) or adcode; includes everything inside it.
+    #[arg(long)]
+    place: Option<String>,
+    #[arg(long)]
+    min_dead: Option<i64>,
+    #[arg(long)]
+    limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ListFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ShowFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Jsonl,
+    Csv,
+    AcledCsv,
+}
+
+fn open(db: &PathBuf) -> Result<SqliteStore> {
+    SqliteStore::open(db).with_context(|| format!("opening database {}", db.display()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Ingest(args) => ingest::run(&cli.db, &args),
+        Command::Incidents(args) => {
+            let store = open(&cli.db)?;
+            let filter = place_filter::filter(&args)?;
+            output::list(&store, &filter, args.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, format } => {
+            let store = open(&cli.db)?;
+            output::show(&store, &id, format)
+        }
+        Command::Export { format, out } => {
+            let store = open(&cli.db)?;
+            output::export(&store, format, out.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,1 +1,570 @@
-//! placeholder
+//! Extraction: from one document's text to reports, one per event it tells.
+//!
+//! The steps, each a pure function of the text and the publication date:
+//! 1. segment into sections (headed stories), paragraphs and sentences;
+//! 2. date each sentence (absolute, relative to the section's date or the publication
+//!    date, or by an explicit year context such as "in the same year as …");
+//! 3. group each paragraph's sentences into runs that share a date: one candidate event
+//!    each, typed by the lexicon, with its figures, organisations and place;
+//! 4. attach undated runs to the dated event they continue, and join the tellings of
+//!    one event (a Chinese and an English paragraph, a lead and a later recap);
+//! 5. drop what is not an incident: statistics, opinion, runs with no event word.
+
+pub mod figures;
+pub mod lexicon;
+pub mod orgs;
+pub mod segment;
+
+use chrono::NaiveDate;
+use lexicon::lexicon;
+use recount_model::{
+    ClaimDraft, FigureKind, IncidentType, Organization, PartialDate, Place, PlaceLevel, Report,
+};
+use recount_text::dates::{find_dates, find_years};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// One document as extraction sees it.
+#[derive(Debug, Clone)]
+pub struct Input<'a> {
+    pub doc_id: &'a str,
+    pub sha256: &'a str,
+    pub text: &'a str,
+    pub title: Option<&'a str>,
+    pub published: Option<NaiveDate>,
+}
+
+/// A candidate event while it is being assembled.
+#[derive(Debug, Clone)]
+struct Candidate {
+    section: usize,
+    text: String,
+    date: Option<PartialDate>,
+    date_end: Option<PartialDate>,
+    kind: Option<IncidentType>,
+    claims: Vec<ClaimDraft>,
+    place: Option<Place>,
+    place_uncertain: bool,
+    organizations: Vec<Organization>,
+    keys: Vec<String>,
+    continuation: bool,
+    heading: Option<String>,
+}
+
+/// Phrases that set the year of the dates that follow from an earlier event.
+static YEAR_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:in )?the same year as (?:the )?([^,.;]{2,60}?)(?:disaster|accident|collapse|explosion|incident|tragedy)|that same year|that year|同年|当年|该年")
+        .expect("year context pattern")
+});
+
+/// Phrases that say an event goes on, so its new date extends the earlier event.
+static CONTINUING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)still ongoing|still continu|was continuing|仍在持续|仍在继续|持续至今|截至.{0,12}仍")
+        .expect("continuation pattern")
+});
+
+/// Phrases that refer back to the event just told ("during the incident", 事故中).
+static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:during|in|after) the (?:incident|accident|disaster|collapse|explosion|blast|fire|tragedy)|\bthe (?:incident|accident|disaster|tragedy)\b|事故中|该事故|此次事故|这起事故|事发后|事发时")
+        .expect("anaphora pattern")
+});
+
+/// Words that tie a collapse to a physical structure (a financial "collapse" is no accident).
+static STRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(mine|mines|pit|colliery|building|roof|bridge|tunnel|wall|slope|scaffold|shaft|quarry|dam|house)|矿|楼|桥|隧道|墙|顶板|边坡|工地|房屋")
+        .expect("structure pattern")
+});
+
+const FINANCIAL_COLLAPSE: &[&str] = &["collapse", "collapsed", "gave way", "倒塌"];
+
+/// Extracts every event the document tells as a report.
+pub fn extract(input: &Input) -> Vec<Report> {
+    let text = input.text;
+    let sections = segment::sections(text);
+    let sentences = segment::all_sentences(text, &sections);
+    let section_anchor: Vec<Option<NaiveDate>> = sections
+        .iter()
+        .map(|s| {
+            s.heading_date
+                .as_deref()
+                .and_then(|d| find_dates(d, input.published).into_iter().next())
+                .map(|m| m.end.unwrap_or(m.date).last_day())
+                .or(input.published)
+        })
+        .collect();
+
+    let mut runs: Vec<Candidate> = Vec::new();
+    let mut year_override: Option<(i32, usize)> = None;
+    let mut last_paragraph = usize::MAX;
+    for s in &sentences {
+        let sentence = &text[s.range.clone()];
+        let anchor = section_anchor[s.section];
+        if let Some(c) = YEAR_CONTEXT.captures(sentence) {
+            if let Some(y) = referent_year(c.get(1).map(|m| m.as_str()), &runs, text, s.range.start) {
+                year_override = Some((y, s.paragraph + 1));
+            }
+        }
+        if year_override.is_some_and(|(_, until)| s.paragraph > until) {
+            year_override = None;
+        }
+        let date = sentence_date(sentence, anchor, year_override.map(|(y, _)| y));
+        if figures::is_aggregate(sentence) {
+            continue;
+        }
+        let new_paragraph = s.paragraph != last_paragraph;
+        last_paragraph = s.paragraph;
+        let extend = !new_paragraph
+            && runs.last().is_some_and(|r| match (&date, &r.date) {
+                (None, _) => true,
+                (Some((d, _)), Some(rd)) => d == rd,
+                (Some(_), None) => false,
+            });
+        if extend {
+            if let Some(r) = runs.last_mut() {
+                r.text.push(' ');
+                r.text.push_str(sentence);
+                if r.date_end.is_none() {
+                    r.date_end = date.and_then(|(_, e)| e);
+                }
+            }
+        } else {
+            runs.push(Candidate {
+                section: s.section,
+                text: sentence.to_string(),
+                date: date.map(|(d, _)| d),
+                date_end: date.and_then(|(_, e)| e),
+                kind: None,
+                claims: Vec::new(),
+                place: None,
+                place_uncertain: false,
+                organizations: Vec::new(),
+                keys: Vec::new(),
+                continuation: false,
+                heading: sections[s.section].heading.clone(),
+            });
+        }
+    }
+
+    let geo = recount_geo::gazetteer();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for mut c in runs {
+        c.kind = classify(&c.text);
+        let Some(kind) = c.kind else { continue };
+        let collective = matches!(kind, IncidentType::Strike | IncidentType::Protest);
+        let mut claims: Vec<ClaimDraft> = Vec::new();
+        for sentence in split_again(&c.text) {
+            for claim in figures::claims(sentence, collective) {
+                if !claims.iter().any(|x| x.kind == claim.kind && x.value == claim.value) {
+                    claims.push(claim);
+                }
+            }
+        }
+        // Weak evidence (a death word alone) makes an event only with a count.
+        if !has_strong(&c.text, kind)
+            && !claims.iter().any(|x| {
+                matches!(
+                    x.kind,
+                    FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped
+                )
+            })
+        {
+            continue;
+        }
+        c.claims = claims;
+        let found = orgs::find(&c.text);
+        c.keys = found.iter().filter_map(|f| f.key.clone()).collect();
+        c.organizations = found.iter().map(|f| f.org.clone()).collect();
+        let exclude: Vec<_> = found.iter().map(|f| f.span.clone()).collect();
+        let paragraph_text = sections[c.section]
+            .paragraphs
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect::<Vec<_>>();
+        let section_text = paragraph_text.join("\n");
+        let mut context: Vec<&str> = Vec::new();
+        if let Some(h) = sections[c.section].heading.as_deref() {
+            context.push(h);
+        }
+        context.push(&section_text);
+        if let Some(t) = input.title {
+            context.push(t);
+        }
+        if let Some(loc) = geo.locate_excluding(&c.text, &exclude, &context) {
+            c.place_uncertain = loc.uncertain;
+            c.place = Some(loc.place);
+        }
+        c.continuation = CONTINUING.is_match(&c.text);
+        candidates.push(c);
+    }
+
+    let candidates = attach_undated(candidates);
+    let candidates = join_tellings(candidates);
+    candidates
+        .into_iter()
+        .filter(|c| c.date.is_some() && (c.place.is_some() || !c.claims.is_empty()))
+        .enumerate()
+        .map(|(i, c)| to_report(input, i, c))
+        .collect()
+}
+
+/// The year of the event a "same year as …" phrase points to: the earlier run whose
+/// text names the same thing, else the latest year written before the phrase.
+fn referent_year(name: Option<&str>, runs: &[Candidate], text: &str, before: usize) -> Option<i32> {
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        let words: Vec<String> = name
+            .split_whitespace()
+            .map(|w| w.to_lowercase())
+            .filter(|w| w.len() > 3 && !["mining", "mine", "coal"].contains(&w.as_str()))
+            .collect();
+        let geo = recount_geo::gazetteer();
+        let wanted: Vec<String> = geo
+            .lookup(name.split_whitespace().next().unwrap_or(name))
+            .iter()
+            .map(|u| u.adcode.clone())
+            .collect();
+        for r in runs.iter().rev() {
+            let Some(d) = r.date else { continue };
+            let lower = r.text.to_lowercase();
+            let named = words.iter().any(|w| lower.contains(w.as_str()));
+            let placed = geo.mentions(&r.text).iter().any(|m| {
+                m.units
+                    .iter()
+                    .any(|u| wanted.iter().any(|w| recount_resolve_free::contains(w, &u.adcode)))
+            });
+            if named || placed {
+                return Some(d.year);
+            }
+        }
+    }
+    find_years(&text[..before]).last().map(|(_, y)| *y)
+}
+
+/// Adcode containment without depending on the resolve crate.
+mod recount_resolve_free {
+    pub fn contains(outer: &str, inner: &str) -> bool {
+        if outer.len() != 6 || inner.len() != 6 {
+            return false;
+        }
+        if outer.ends_with("0000") {
+            outer[..2] == inner[..2]
+        } else if outer.ends_with("00") {
+            outer[..4] == inner[..4]
+        } else {
+            outer == inner
+        }
+    }
+}
+
+/// The date a sentence states for its event: the first date that is not a birth date,
+/// with the year taken from the year context when the text wrote none.
+fn sentence_date(
+    sentence: &str,
+    anchor: Option<NaiveDate>,
+    year: Option<i32>,
+) -> Option<(PartialDate, Option<PartialDate>)> {
+    let m = find_dates(sentence, anchor).into_iter().find(|m| {
+        let after = &sentence[m.span.end..];
+        let before = &sentence[..m.span.start];
+        !(after.trim_start().starts_with("出生")
+            || before.trim_end().ends_with("born on")
+            || before.trim_end().ends_with("born"))
+    })?;
+    let fix = |d: PartialDate| match year {
+        Some(y) if !m.year_given && !m.relative => PartialDate { year: y, ..d },
+        _ => d,
+    };
+    Some((fix(m.date), m.end.map(fix)))
+}
+
+/// The event type a run tells, from the lexicon's weighted type words.
+fn classify(text: &str) -> Option<IncidentType> {
+    let structural = STRUCTURE.is_match(text);
+    let mut scores: BTreeMap<IncidentType, u32> = BTreeMap::new();
+    for h in lexicon().hits(text) {
+        if h.entry.field != "type" {
+            continue;
+        }
+        let term = &text[h.start..h.end].to_lowercase();
+        if h.entry.value == "accident" && FINANCIAL_COLLAPSE.contains(&term.as_str()) && !structural {
+            continue;
+        }
+        if let Ok(kind) = h.entry.value.parse::<IncidentType>() {
+            *scores.entry(kind).or_default() += h.entry.weight;
+        }
+    }
+    // Arrests at a protest are part of the protest; a strike is a strike even when
+    // the text also says workers protested.
+    let priority = |k: IncidentType| match k {
+        IncidentType::Strike => 6,
+        IncidentType::Protest => 5,
+        IncidentType::Accident => 4,
+        IncidentType::Crime => 3,
+        IncidentType::Corruption => 2,
+        IncidentType::Enforcement => 1,
+        IncidentType::Other => 0,
+    };
+    let collective = [IncidentType::Strike, IncidentType::Protest]
+        .into_iter()
+        .filter(|k| scores.get(k).copied().unwrap_or(0) >= 3)
+        .max_by_key(|k| (scores[k], priority(*k)));
+    if let Some(k) = collective {
+        if scores.get(&IncidentType::Accident).copied().unwrap_or(0) <= scores[&k] {
+            return Some(k);
+        }
+    }
+    scores
+        .into_iter()
+        .max_by_key(|(k, s)| (*s, priority(*k)))
+        .map(|(k, _)| k)
+}
+
+/// Whether the run holds a decisive word for its type (weight 3).
+fn has_strong(text: &str, kind: IncidentType) -> bool {
+    let structural = STRUCTURE.is_match(text);
+    lexicon().hits(text).iter().any(|h| {
+        h.entry.field == "type"
+            && h.entry.weight >= 3
+            && h.entry.value == kind.as_str()
+            && !(kind == IncidentType::Accident
+                && FINANCIAL_COLLAPSE.contains(&text[h.start..h.end].to_lowercase().as_str())
+                && !structural)
+    })
+}
+
+/// Sentences of a run's text again (runs join sentences with a space).
+fn split_again(text: &str) -> Vec<&str> {
+    segment::sentences(text, 0..text.len())
+        .into_iter()
+        .map(|r| &text[r])
+        .collect()
+}
+
+fn places_agree(a: &Option<Place>, b: &Option<Place>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.country.eq_ignore_ascii_case(&b.country)
+                && match (&a.adcode, &b.adcode) {
+                    (Some(x), Some(y)) => {
+                        recount_resolve_free::contains(x, y) || recount_resolve_free::contains(y, x)
+                    }
+                    _ => true,
+                }
+        }
+        _ => true,
+    }
+}
+
+fn place_depth(p: &Option<Place>) -> (bool, PlaceLevel, bool) {
+    match p {
+        Some(p) => (p.adcode.is_some(), p.level, p.detail.is_some()),
+        None => (false, PlaceLevel::Country, false),
+    }
+}
+
+/// Merges `from` into `into`: texts, claims, organisations, the finer place and the
+/// more precise date.
+fn absorb(into: &mut Candidate, from: Candidate) {
+    into.text.push(' ');
+    into.text.push_str(&from.text);
+    for c in from.claims {
+        if !into.claims.iter().any(|x| x.kind == c.kind && x.value == c.value) {
+            into.claims.push(c);
+        }
+    }
+    for o in from.organizations {
+        if !into.organizations.iter().any(|x| x.name == o.name) {
+            into.organizations.push(o);
+        }
+    }
+    for k in from.keys {
+        if !into.keys.contains(&k) {
+            into.keys.push(k);
+        }
+    }
+    if place_depth(&from.place) > place_depth(&into.place) && places_agree(&into.place, &from.place) {
+        into.place = from.place;
+        into.place_uncertain = from.place_uncertain;
+    }
+    match (into.date, from.date) {
+        (None, d) => into.date = d,
+        (Some(a), Some(b)) if b.precision() > a.precision() && b.within(&a) => into.date = Some(b),
+        _ => {}
+    }
+    if into.date_end.is_none() {
+        into.date_end = from.date_end;
+    }
+}
+
+/// Undated runs continue the nearest earlier dated event of their type in the same
+/// section (else the next one); "still ongoing" runs extend it. Runs with nothing to
+/// continue are dropped: an undated claim cannot be placed in time.
+fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
+    let mut kept: Vec<Candidate> = Vec::new();
+    let mut pending: Vec<Candidate> = Vec::new();
+    for c in cands {
+        let continuing = c.continuation && c.date.is_some();
+        if c.date.is_some() && !continuing {
+            // Earlier undated runs of this type in this section lead into this event.
+            let (lead, rest): (Vec<_>, Vec<_>) = pending
+                .into_iter()
+                .partition(|p| p.section == c.section && p.kind == c.kind && places_agree(&p.place, &c.place));
+            pending = rest;
+            let mut c = c;
+            for p in lead {
+                absorb(&mut c, p);
+            }
+            kept.push(c);
+            continue;
+        }
+        // A run that refers back ("during the incident") continues the event before it
+        // even where it names another place (a capital where families petitioned).
+        let refers_back = c.date.is_none() && ANAPHORA.is_match(&c.text);
+        let target = kept.iter_mut().rev().find(|k| {
+            k.section == c.section
+                && k.kind == c.kind
+                && (refers_back || places_agree(&k.place, &c.place))
+        });
+        match target {
+            Some(t) => {
+                let mut c = c;
+                if refers_back && !places_agree(&t.place, &c.place) {
+                    c.place = None;
+                }
+                if continuing {
+                    let end = c.date;
+                    c.date = None;
+                    absorb(t, c);
+                    if t.date_end.is_none() || end.is_some_and(|e| Some(e) > t.date_end) {
+                        t.date_end = end;
+                    }
+                } else {
+                    absorb(t, c);
+                }
+            }
+            None if continuing => kept.push(c),
+            None => pending.push(c),
+        }
+    }
+    kept
+}
+
+/// Joins the tellings of one event within a document (a Chinese and an English
+/// paragraph, a lead and a later recap): same type, same day, agreeing places.
+fn join_tellings(cands: Vec<Candidate>) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for c in cands {
+        let same = out.iter_mut().find(|o| {
+            o.kind == c.kind
+                && match (o.date, c.date) {
+                    (Some(a), Some(b)) => {
+                        a == b || (a.precision() != b.precision() && (a.within(&b) || b.within(&a)))
+                    }
+                    _ => false,
+                }
+                && places_agree(&o.place, &c.place)
+                && !(o.place.is_none() != c.place.is_none() && o.section != c.section)
+        });
+        match same {
+            Some(o) => absorb(o, c),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn lang_of(text: &str) -> &'static str {
+    let cjk = text.chars().filter(|c| segment::is_cjk(*c)).count();
+    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if cjk * 2 >= latin {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
+/// The value of a facet field with the most lexicon weight in `text`.
+fn facet(text: &str, field: &str) -> Option<String> {
+    let mut scores: BTreeMap<&str, u32> = BTreeMap::new();
+    for h in lexicon().hits(text) {
+        if h.entry.field == field {
+            *scores.entry(h.entry.value.as_str()).or_default() += h.entry.weight;
+        }
+    }
+    scores
+        .into_iter()
+        .max_by_key(|(v, s)| (*s, std::cmp::Reverse(*v)))
+        .map(|(v, _)| v.to_string())
+}
+
+fn title_of(kind: IncidentType, mechanism: Option<&str>, sector: Option<&str>, grievance: Option<&str>, place: Option<&Place>) -> String {
+    let what = match kind {
+        IncidentType::Accident => {
+            let m = mechanism.map(|m| m.replace('_', " ")).unwrap_or_else(|| "accident".into());
+            match sector {
+                Some("coal_mining") => format!("Coal mine {m}"),
+                Some(s) => format!("{} {m}", capitalise(&s.replace('_', " "))),
+                None => capitalise(&m),
+            }
+        }
+        k => {
+            let base = capitalise(k.as_str());
+            match grievance {
+                Some(g) => format!("{base} over {}", g.replace('_', " ")),
+                None => base,
+            }
+        }
+    };
+    match place.and_then(|p| p.name_en.clone().or_else(|| p.name.clone())) {
+        Some(p) => format!("{what} in {p}"),
+        None => what,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn to_report(input: &Input, index: usize, c: Candidate) -> Report {
+    let kind = c.kind.unwrap_or(IncidentType::Other);
+    let sector = facet(&c.text, "sector");
+    let mechanism = (kind == IncidentType::Accident)
+        .then(|| facet(&c.text, "mechanism"))
+        .flatten();
+    let grievance = matches!(kind, IncidentType::Strike | IncidentType::Protest)
+        .then(|| facet(&c.text, "grievance"))
+        .flatten();
+    let lang = lang_of(&c.text);
+    let title = match (&c.heading, lang) {
+        (Some(h), "zh") if lang_of(h) == "zh" => h.clone(),
+        _ => title_of(kind, mechanism.as_deref(), sector.as_deref(), grievance.as_deref(), c.place.as_ref()),
+    };
+    let quote: String = c.text.chars().take(600).collect();
+    Report {
+        key: format!("{}:{index}", &input.sha256[..input.sha256.len().min(16)]),
+        doc: input.doc_id.to_string(),
+        kind,
+        sector,
+        mechanism,
+        grievance,
+        date: c.date,
+        date_end: c.date_end.filter(|e| Some(*e) != c.date),
+        date_uncertain: false,
+        place: c.place,
+        place_uncertain: c.place_uncertain,
+        organizations: c.organizations,
+        claims: c.claims,
+        as_of: input.published.map(PartialDate::from_naive),
+        title,
+        lang: lang.to_string(),
+        quote,
+        keys: c.keys,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,209 @@
+//! End-to-end tests of the `recount` binary against a real SQLite file.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seeds() -> Option<PathBuf> {
+    let p = repo().join("../shared/corpus/seeds");
+    p.is_dir().then_some(p)
+}
+
+fn recount(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("recount").expect("binary built");
+    cmd.arg("--db").arg(db);
+    cmd
+}
+
+fn export(db: &Path) -> Vec<Value> {
+    let out = recount(db).args(["export", "--format", "jsonl"]).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn sample_corpus_ingests_once_and_a_second_ingest_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let corpus = repo().join("samples/corpus");
+    recount(&db)
+        .arg("ingest")
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 failed"));
+    let first = export(&db);
+    assert!(first.len() >= 10, "only {} incidents from the samples", first.len());
+    let again = recount(&db).arg("ingest").arg(&corpus).output().unwrap();
+    assert!(again.status.success());
+    let summary = String::from_utf8(again.stdout).unwrap();
+    assert!(summary.contains(" 0 new,") && summary.contains("incidents: 0 new, 0 updated"), "{summary}");
+    assert_eq!(export(&db), first);
+}
+
+#[test]
+fn bad_files_fail_alone_and_set_the_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("empty.txt"), b"").unwrap();
+    std::fs::write(input.join("blob.bin"), [0x7f, b'E', b'L', b'F', 0, 1, 2, 3, 0, 0]).unwrap();
+    std::fs::write(
+        input.join("good.txt"),
+        "On March 3, 2024, a gas explosion at a coal mine in Qinyuan County, Changzhi, Shanxi killed 5 miners.",
+    )
+    .unwrap();
+    let db = dir.path().join("r.db");
+    let out = recount(&db).arg("ingest").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines.iter().any(|l| l.contains("empty.txt") && l.contains("empty")));
+    assert!(lines.iter().any(|l| l.contains("blob.bin") && l.contains("binary")));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("documents: 1 new, 0 duplicate, 2 failed"), "{stdout}");
+    let incidents = export(&db);
+    assert_eq!(incidents.len(), 1);
+    assert_eq!(incidents[0]["figures"]["dead"]["best"], 5);
+}
+
+#[test]
+fn oversized_documents_are_refused_by_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.txt");
+    std::fs::write(&f, "x ".repeat(5000)).unwrap();
+    recount(&dir.path().join("r.db"))
+        .args(["ingest", "--max-bytes", "1000"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("long.txt").and(predicate::str::contains("--max-bytes")));
+}
+
+#[test]
+fn gb18030_html_is_decoded_and_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = "<html><head><meta charset=\"gb18030\"><meta name=\"publishdate\" content=\"2024-07-02\"></head><body>\
+        <nav>首页 新闻 财经</nav><div class=\"ad\">广告招商热线</div>\
+        <article><h1>化工厂火灾</h1><p>7月1日下午,山东省东营市垦利区一家化工厂发生火灾,造成2人死亡、5人受伤。</p>\
+        <p>当地应急管理部门通报,事故原因正在调查。</p></article>\
+        <div class=\"comments\">网友评论:太可怕了</div></body></html>";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(html);
+    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture must not be UTF-8");
+    let f = dir.path().join("fire.html");
+    std::fs::write(&f, &bytes).unwrap();
+    let db = dir.path().join("r.db");
+    recount(&db).arg("ingest").arg(&f).assert().success();
+    let incidents = export(&db);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    let inc = &incidents[0];
+    assert_eq!(inc["type"], "accident");
+    assert_eq!(inc["date"], "2024-07-01");
+    assert_eq!(inc["location"]["adcode"], "370505");
+    assert_eq!(inc["figures"]["dead"]["best"], 2);
+    assert_eq!(inc["figures"]["injured"]["best"], 5);
+    assert_eq!(inc["sources"][0]["published"], "2024-07-02");
+}
+
+#[test]
+fn listing_filters_and_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    recount(&db).arg("ingest").arg(repo().join("samples/corpus")).assert().success();
+    let all = export(&db);
+    let count = |args: &[&str]| -> usize {
+        let out = recount(&db)
+            .arg("incidents")
+            .args(args)
+            .args(["--format", "jsonl"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().count()
+    };
+    assert_eq!(count(&[]), all.len());
+    let accidents = all.iter().filter(|i| i["type"] == "accident").count();
+    assert_eq!(count(&["--type", "accident"]), accidents);
+    let guizhou = all
+        .iter()
+        .filter(|i| i["location"]["adcode"].as_str().is_some_and(|c| c.starts_with("52")))
+        .count();
+    assert!(guizhou > 0);
+    assert_eq!(count(&["--place", "贵州"]), guizhou);
+    assert_eq!(count(&["--place", "Guizhou"]), guizhou);
+    assert_eq!(count(&["--place", "520000"]), guizhou);
+    let deadly = all
+        .iter()
+        .filter(|i| i["figures"]["dead"]["best"].as_i64().is_some_and(|d| d >= 3))
+        .count();
+    assert_eq!(count(&["--min-dead", "3"]), deadly);
+    recount(&db)
+        .args(["incidents", "--place", "Atlantis"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("Atlantis"));
+    let table = recount(&db).arg("incidents").output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.starts_with("ID"));
+    assert!(text.trim_end().ends_with(&format!("{} incidents", all.len())));
+    let csv = recount(&db).args(["incidents", "--format", "csv"]).output().unwrap();
+    assert_eq!(String::from_utf8(csv.stdout).unwrap().lines().count(), all.len() + 1);
+}
+
+#[test]
+fn show_prints_claims_with_sources_and_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    recount(&db).arg("ingest").arg(repo().join("samples/corpus")).assert().success();
+    let all = export(&db);
+    let with_dead = all
+        .iter()
+        .find(|i| i["figures"]["dead"]["claims"].as_array().is_some_and(|c| !c.is_empty()))
+        .expect("an incident with deaths");
+    let id = with_dead["id"].as_str().unwrap();
+    let claim = &with_dead["figures"]["dead"]["claims"][0];
+    recount(&db)
+        .args(["show", id])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains(id)
+                .and(predicate::str::contains("dead: best"))
+                .and(predicate::str::contains(claim["source"].as_str().unwrap()))
+                .and(predicate::str::contains("sources:")),
+        );
+    recount(&db).args(["show", "inc-nothing"]).assert().failure();
+}
+
+#[test]
+fn seed_export_is_schema_valid_and_reingest_is_a_no_op() {
+    let Some(seeds) = seeds() else {
+        eprintln!("../shared/corpus/seeds not present; skipping");
+        return;
+    };
+    let schema_path = repo().join("../shared/schema/incident.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seeds.db");
+    recount(&db).arg("ingest").arg(&seeds).assert().success();
+    let first = export(&db);
+    assert!(!first.is_empty());
+    for inc in &first {
+        let errors: Vec<String> = validator.iter_errors(inc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", inc["id"]);
+    }
+    let out = recount(&db).arg("ingest").arg(&seeds).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("0 new, 5 duplicate"));
+    assert_eq!(export(&db).len(), first.len());
+}

@@ -1,0 +1,190 @@
+//! Figures: which counted quantity each number in a sentence states, how sure the
+//! text is of it, who says it, and whether the text disputes it.
+
+use crate::lexicon::lexicon;
+use recount_model::{ClaimDraft, FigureKind, Qualifier, Speaker};
+use recount_text::numbers::{find_amounts_cny, find_numbers};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Words right after a number that say it counts something other than people.
+static NOT_PEOPLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:年|月|日|号|岁|周岁|个月|小时|分钟|分|秒|天|点|%|％|米|公里|千米|吨|毫米|厘米|元|块|万元|亿元|亿|次|起|宗|件|家|辆|艘|户|层|楼|倍|届|周年|个百分点|条|项|所|座|台|套|份|平方|亩|公斤|斤|[-–]?year|years|months?|weeks?|days?|hours?|minutes?|seconds?|percent|per cent|km|kilomet|met(?:er|re)s?|m\b|tons?|tonnes?|mm|cm|yuan|rmb|dollars?|times|accidents?|incidents?|cases|floors?|storeys?|vehicles?|households?|st\b|nd\b|rd\b|th\b|a\.m|p\.m|o'clock|pm\b|am\b|provinces|countries|cities|mines|companies|factories|projects|coal mines|billion|million)",
+    )
+    .expect("not-people pattern")
+});
+
+/// Category words after a number: the nearest one decides.
+const AFTER_CUES: &[(FigureKind, &[&str])] = &[
+    (FigureKind::Dead, &["死亡", "身亡", "遇难", "丧生", "罹难", "离世", "殒命", "死", "killed", "dead", "died", "deaths", "death", "fatalities", "fatality", "casualties", "lost their lives", "perished", "bodies", "were killed"]),
+    (FigureKind::Injured, &["受伤", "伤", "injured", "injuries", "wounded", "hurt"]),
+    (FigureKind::Missing, &["失踪", "下落不明", "失联", "missing", "unaccounted"]),
+    (FigureKind::Trapped, &["被困", "被埋", "trapped", "buried"]),
+    (FigureKind::Arrested, &["被抓", "抓走", "带走", "被拘", "拘留", "逮捕", "刑拘", "arrested", "detained", "taken away", "taken into custody"]),
+];
+
+/// Words right before a number that say what it counts ("the deaths of 12 miners").
+static BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(deaths? of|killing|killed|murder of|murdered|death toll (?:of|rose to|reached|climbed to|to|at|is|was)|toll (?:rose|climbed) to|injuries to|injuring|injured|arrested|detaining|detained|trapping|trapped|遇难人数(?:为|达|升至)?|死亡人数(?:为|达|升至)?)\s*$")
+        .expect("before-cue pattern")
+});
+
+/// People nouns that make a count of participants when the event is collective action.
+const PEOPLE: &[&str] = &[
+    "工人", "村民", "投资者", "老兵", "民众", "市民", "渔民", "员工", "矿工", "家属", "业主", "农民", "司机", "教师", "学生", "群众", "受害者", "退伍",
+    "workers", "villagers", "investors", "veterans", "residents", "people", "protesters", "miners", "employees", "fishermen", "drivers", "teachers", "students", "owners", "farmers", "family members", "relatives", "victims", "demonstrators", "staff",
+];
+
+/// "a worker died", "one teacher was injured": singular events with no numeral.
+static SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:a|an)\s+(?:[a-z-]+\s+){0,3}?(?:worker|miner|villager|man|woman|person|teacher|student|child|employee|boy|girl|resident|fisherman|labou?rer|protester|investor|veteran|driver)\b[^.;]{0,60}?\b(died|was killed|killed|was injured|injured|was hurt|was arrested|arrested|was detained|detained|went missing)\b")
+        .expect("singular pattern")
+});
+
+fn kind_of_cue(cue: &str) -> Option<FigureKind> {
+    let cue = cue.to_lowercase();
+    if cue.contains("death") || cue.contains("kill") || cue.contains("murder") || cue.contains("遇难") || cue.contains("死亡") {
+        Some(FigureKind::Dead)
+    } else if cue.contains("injur") {
+        Some(FigureKind::Injured)
+    } else if cue.contains("arrest") || cue.contains("detain") {
+        Some(FigureKind::Arrested)
+    } else if cue.contains("trap") {
+        Some(FigureKind::Trapped)
+    } else {
+        None
+    }
+}
+
+/// The nearest category word in `after`, with its position.
+fn first_cue(after: &str) -> Option<(usize, FigureKind)> {
+    let lower = after.to_lowercase();
+    let mut best: Option<(usize, FigureKind)> = None;
+    for (kind, cues) in AFTER_CUES {
+        for cue in *cues {
+            let mut from = 0;
+            while let Some(pos) = lower[from..].find(cue) {
+                let at = from + pos;
+                let ascii = cue.is_ascii();
+                let before_ok = !ascii || at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+                if before_ok {
+                    if best.is_none_or(|(p, _)| at < p) {
+                        best = Some((at, *kind));
+                    }
+                    break;
+                }
+                from = at + cue.len();
+            }
+        }
+    }
+    best
+}
+
+/// Reads the claims of one sentence. `collective` says the sentence tells a strike or
+/// protest, where a count of people is a count of participants.
+pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
+    let hits = lexicon().hits(sentence);
+    let speaker = hits
+        .iter()
+        .filter(|h| h.entry.field == "speaker")
+        .map(|h| match h.entry.value.as_str() {
+            "official" => Speaker::Official,
+            "insider" => Speaker::Insider,
+            "family" => Speaker::Family,
+            "witness" => Speaker::Witness,
+            _ => Speaker::Media,
+        })
+        .next()
+        .unwrap_or(Speaker::Media);
+    let disputes: Vec<usize> = hits
+        .iter()
+        .filter(|h| h.entry.field == "dispute")
+        .map(|h| h.end)
+        .collect();
+    let numbers: Vec<_> = find_numbers(sentence)
+        .into_iter()
+        .filter(|n| !NOT_PEOPLE.is_match(&sentence[n.span.end..]))
+        .collect();
+    let mut out = Vec::new();
+    for (i, n) in numbers.iter().enumerate() {
+        let stop = numbers
+            .get(i + 1)
+            .map_or(sentence.len(), |next| next.span.start);
+        let after = &sentence[n.span.end..stop];
+        let before = &sentence[..n.span.start];
+        let kind = BEFORE_CUE
+            .captures(before)
+            .and_then(|c| kind_of_cue(&c[1]))
+            .or_else(|| {
+                let (pos, kind) = first_cue(after)?;
+                // A cue far beyond the number belongs to another phrase.
+                (pos <= 80).then_some(kind)
+            })
+            .or_else(|| {
+                let head: String = after.chars().take(12).collect();
+                (collective && PEOPLE.iter().any(|p| head.to_lowercase().contains(p)))
+                    .then_some(FigureKind::Participants)
+            });
+        let Some(kind) = kind else {
+            continue;
+        };
+        let disputed = disputes
+            .iter()
+            .any(|&d| d <= n.span.start && n.span.start - d <= 40);
+        let q = &n.quantity;
+        out.push(ClaimDraft {
+            kind,
+            value: q.value,
+            qualifier: q.qualifier,
+            value_max: q.value_max,
+            attributed_to: if disputed && speaker == Speaker::Media {
+                Speaker::Official
+            } else {
+                speaker
+            },
+            disputed,
+            quote: sentence.trim().to_string(),
+        });
+    }
+    for m in SINGULAR.captures_iter(sentence) {
+        let kind = kind_of_cue(&m[1]).or_else(|| first_cue(&m[1]).map(|(_, k)| k));
+        if let Some(kind) = kind {
+            if !out.iter().any(|c| c.kind == kind) {
+                out.push(ClaimDraft {
+                    kind,
+                    value: 1,
+                    qualifier: Qualifier::Exact,
+                    value_max: None,
+                    attributed_to: speaker,
+                    disputed: false,
+                    quote: sentence.trim().to_string(),
+                });
+            }
+        }
+    }
+    for a in find_amounts_cny(sentence) {
+        out.push(ClaimDraft {
+            kind: FigureKind::AmountCny,
+            value: a.quantity.value,
+            qualifier: a.quantity.qualifier,
+            value_max: a.quantity.value_max,
+            attributed_to: speaker,
+            disputed: false,
+            quote: sentence.trim().to_string(),
+        });
+    }
+    out
+}
+
+/// True when a sentence speaks of many events at once (statistics, totals), so it
+/// tells no single incident.
+pub fn is_aggregate(sentence: &str) -> bool {
+    static EVENT_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(\d[\d,]*|[一二两三四五六七八九十百千]+|several|dozens of|hundreds of|numerous)\s*(accidents|incidents|cases|起|宗|次事故)")
+            .expect("event-count pattern")
+    });
+    let has_number = sentence.chars().any(|c| c.is_ascii_digit())
+        || ["hundred", "thousand", "million", "万", "千"].iter().any(|w| sentence.contains(w));
+    (has_number && lexicon().has(sentence, "aggregate")) || EVENT_COUNT.is_match(sentence)
+}

@@ -1,0 +1,139 @@
+//! The extraction lexicon (`data/lexicon.tsv`): words that mark event types, facets,
+//! speakers, disputed figures and aggregate statistics, in Chinese and English.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::LazyLock;
+
+const LEXICON_TSV: &str = include_str!("../../../data/lexicon.tsv");
+
+/// One lexicon entry: a term is evidence for `value` of `field` with `weight`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub field: String,
+    pub value: String,
+    pub weight: u32,
+}
+
+/// A lexicon term found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit<'l> {
+    pub entry: &'l Entry,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The parsed lexicon with one automaton over every term.
+pub struct Lexicon {
+    entries: Vec<Entry>,
+    /// For each automaton pattern: the entry it belongs to, and whether it is ASCII
+    /// (English terms must sit on word boundaries; Chinese has none to check).
+    patterns: Vec<(usize, bool)>,
+    automaton: AhoCorasick,
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::parse(LEXICON_TSV));
+
+/// The lexicon compiled into the binary.
+pub fn lexicon() -> &'static Lexicon {
+    &LEXICON
+}
+
+impl Lexicon {
+    /// Parses the TSV form: field, value, weight, `|`-separated terms; `#` starts a comment.
+    /// A malformed line is a build-time data error, reported with its line number.
+    pub fn parse(tsv: &str) -> Lexicon {
+        let mut entries = Vec::new();
+        let mut terms = Vec::new();
+        let mut patterns = Vec::new();
+        for (n, line) in tsv.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert!(cols.len() == 4, "data/lexicon.tsv line {}: want 4 tab-separated columns", n + 1);
+            let weight = cols[2]
+                .parse()
+                .unwrap_or_else(|_| panic!("data/lexicon.tsv line {}: weight is not a number", n + 1));
+            entries.push(Entry {
+                field: cols[0].to_string(),
+                value: cols[1].to_string(),
+                weight,
+            });
+            for term in cols[3].split('|').filter(|t| !t.is_empty()) {
+                terms.push(term.to_lowercase());
+                patterns.push((entries.len() - 1, term.is_ascii()));
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&terms)
+            .expect("lexicon terms build an automaton");
+        Lexicon {
+            entries,
+            patterns,
+            automaton,
+        }
+    }
+
+    /// Every lexicon term in `text`, leftmost-longest, English terms on word boundaries.
+    /// Cost: one pass over the text.
+    pub fn hits<'l>(&'l self, text: &str) -> Vec<Hit<'l>> {
+        let bytes = text.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric();
+        self.automaton
+            .find_iter(text)
+            .filter_map(|m| {
+                let (entry, ascii) = self.patterns[m.pattern().as_usize()];
+                if ascii {
+                    let before = m.start() > 0 && word(bytes[m.start() - 1]);
+                    let after = m.end() < bytes.len() && word(bytes[m.end()]);
+                    if before || after {
+                        return None;
+                    }
+                }
+                Some(Hit {
+                    entry: &self.entries[entry],
+                    start: m.start(),
+                    end: m.end(),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether `text` holds a term of `field` (any value).
+    pub fn has(&self, text: &str, field: &str) -> bool {
+        self.hits(text).iter().any(|h| h.entry.field == field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_terms_need_word_boundaries() {
+        let lex = lexicon();
+        let fields: Vec<_> = lex
+            .hits("The strikers' demonstration")
+            .iter()
+            .map(|h| h.entry.value.clone())
+            .collect();
+        assert_eq!(fields, vec!["protest"]);
+        assert!(lex.hits("a bore hole").iter().all(|h| h.entry.value != "metal_mining"));
+    }
+
+    #[test]
+    fn chinese_terms_match_inside_text() {
+        let lex = lexicon();
+        let hits = lex.hits("某煤矿发生瓦斯爆炸");
+        assert!(hits.iter().any(|h| h.entry.field == "type" && h.entry.value == "accident"));
+        assert!(hits.iter().any(|h| h.entry.field == "sector" && h.entry.value == "coal_mining"));
+    }
+
+    #[test]
+    #[should_panic(expected = "line 1")]
+    fn malformed_lines_are_reported() {
+        Lexicon::parse("type\taccident\tthree\tfire");
+    }
+}

@@ -1,0 +1,178 @@
+//! Organisations: mines, companies, hospitals, government bodies, with a key that is
+//! the same for the Chinese and the English name (坤源煤矿 and Kunyuan Coal Mine both
+//! give `kunyuan|mine`), so reports in two languages can be tied.
+
+use pinyin::ToPinyin;
+use recount_model::Organization;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// An organisation found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub org: Organization,
+    pub span: Range<usize>,
+    /// Matching key: pinyin or English stem and category, lower case.
+    pub key: Option<String>,
+}
+
+/// Chinese name endings and their category and role.
+const ZH_SUFFIXES: &[(&str, &str, &str)] = &[
+    ("有限责任公司", "company", "employer"),
+    ("股份有限公司", "company", "employer"),
+    ("有限公司", "company", "employer"),
+    ("集团", "group", "parent"),
+    ("公司", "company", "employer"),
+    ("煤矿", "mine", "operator"),
+    ("煤业", "mine", "operator"),
+    ("矿业", "mine", "operator"),
+    ("铁矿", "mine", "operator"),
+    ("金矿", "mine", "operator"),
+    ("医院", "hospital", "hospital"),
+    ("鞋业", "company", "employer"),
+    ("电器", "company", "employer"),
+    ("工厂", "factory", "employer"),
+    ("化工厂", "factory", "employer"),
+];
+
+/// Characters that end a Chinese name when walking left from its suffix.
+const ZH_STOPS: &str = ",，。、；;：:的在于和与是为将被向从到对了及或“”「」《》()（）【】 \n\t0123456789";
+
+/// Place endings: a name walk stops after a full administrative name (…县大河煤矿 → 大河煤矿).
+const ADMIN_ENDS: &[char] = &['省', '市', '县', '区', '旗', '盟', '州', '镇', '乡', '村'];
+
+static EN_ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b((?:[A-Z][\w'’&-]*\s+){1,5}?)(Coal Mining(?: Co\.(?:,? Ltd\.?)?| Company| Group)?|Coal Mine|Mining Co\.(?:,? Ltd\.?)?|Mining Company|Mining Group|Mine|Group|Co\.,? Ltd\.?|Co\.|Company|Corporation|Corp\.?|Hospital|Factory|Electric|Investment|Shoes(?: Co\.,? Ltd\.?)?)(?:\b|$)")
+        .expect("English organisation pattern")
+});
+
+/// Leading words that are not part of an English name.
+const EN_DROP: &[&str] = &["The", "A", "An", "At", "In", "On", "Of", "By", "From", "Hong", "Kong-Funded", "State-Owned", "Chinese", "Local"];
+
+fn category(suffix: &str) -> &'static str {
+    let s = suffix.to_lowercase();
+    if s.contains("mine") || s.contains("mining") {
+        "mine"
+    } else if s.contains("hospital") {
+        "hospital"
+    } else if s.contains("factory") {
+        "factory"
+    } else if s.contains("group") {
+        "group"
+    } else {
+        "company"
+    }
+}
+
+fn pinyin_of(s: &str) -> String {
+    s.to_pinyin()
+        .map(|p| p.map_or(String::new(), |p| p.plain().to_string()))
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+/// Organisations named in `text`, in order of appearance.
+pub fn find(text: &str) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    for (suffix, cat, role) in ZH_SUFFIXES {
+        let mut from = 0;
+        while let Some(pos) = text[from..].find(suffix) {
+            let at = from + pos;
+            from = at + suffix.len();
+            if out.iter().any(|f| f.span.start <= at && at < f.span.end) {
+                continue;
+            }
+            let mut start = at;
+            let mut taken = 0;
+            for (i, c) in text[..at].char_indices().rev() {
+                if ZH_STOPS.contains(c) || !crate::segment::is_cjk(c) || taken >= 10 {
+                    break;
+                }
+                if ADMIN_ENDS.contains(&c) && taken >= 2 {
+                    break;
+                }
+                start = i;
+                taken += 1;
+            }
+            if taken < 2 {
+                continue;
+            }
+            let stem = &text[start..at];
+            let name = &text[start..from];
+            out.push(Found {
+                org: Organization {
+                    name: name.to_string(),
+                    name_en: None,
+                    role: Some(role.to_string()),
+                },
+                span: start..from,
+                key: Some(format!("{}|{}", pinyin_of(stem), cat)),
+            });
+        }
+    }
+    for m in EN_ORG.captures_iter(text) {
+        let (Some(whole), Some(stem_m), Some(suffix)) = (m.get(0), m.get(1), m.get(2)) else {
+            continue;
+        };
+        let words: Vec<&str> = stem_m.as_str().split_whitespace().collect();
+        let keep: Vec<&str> = words
+            .iter()
+            .skip_while(|w| EN_DROP.contains(w))
+            .copied()
+            .collect();
+        if keep.is_empty() {
+            continue;
+        }
+        let dropped: usize = words.len() - keep.len();
+        let offset = stem_m.as_str().split_whitespace().take(dropped).map(|w| w.len()).sum::<usize>();
+        let start = stem_m.start() + stem_m.as_str()[..].find(keep[0]).unwrap_or(offset);
+        let name = text[start..whole.end()].trim_end_matches([',', ' ']).to_string();
+        let stem: String = keep.join("").to_lowercase().replace(['\'', '’', '-'], "");
+        let role = match category(suffix.as_str()) {
+            "mine" => "operator",
+            "hospital" => "hospital",
+            "group" => "parent",
+            _ => "employer",
+        };
+        out.push(Found {
+            org: Organization {
+                name: name.clone(),
+                name_en: Some(name),
+                role: Some(role.to_string()),
+            },
+            span: start..whole.end(),
+            key: Some(format!("{stem}|{}", category(suffix.as_str()))),
+        });
+    }
+    out.sort_by_key(|f| f.span.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_and_english_names_share_a_key() {
+        let zh = find("山西省晋中市榆次区坤源煤矿工人罢工。");
+        let en = find("Workers at the Kunyuan Coal Mine in Yuci struck.");
+        assert_eq!(zh[0].org.name, "坤源煤矿");
+        assert_eq!(en[0].org.name, "Kunyuan Coal Mine");
+        assert_eq!(zh[0].key, en[0].key);
+        assert_eq!(zh[0].key.as_deref(), Some("kunyuan|mine"));
+    }
+
+    #[test]
+    fn company_names_keep_a_bare_place_prefix() {
+        let f = find("工人称,山西建投公司长期拖欠工资");
+        assert_eq!(f[0].org.name, "山西建投公司");
+    }
+
+    #[test]
+    fn english_suffixes() {
+        let f = find("a worker at Dongfang Shoes Co., Ltd. and the Hengda Hospital");
+        let names: Vec<_> = f.iter().map(|f| f.org.name.as_str()).collect();
+        assert_eq!(names, vec!["Dongfang Shoes Co., Ltd.", "Hengda Hospital"]);
+    }
+}
