@@ -256,6 +256,9 @@ mod recount_resolve_free {
     }
 }
 
+/// Words right before a date that make it a reference point, not the event's date.
+const REFERENCE_BEFORE: &[&str] = &["born on", "born", "since", "自", "从", "继", "until", "before"];
+
 /// The date a sentence states for its event: the first date that is not a birth date,
 /// with the year taken from the year context when the text wrote none.
 fn sentence_date(
@@ -266,9 +269,13 @@ fn sentence_date(
     let m = find_dates(sentence, anchor).into_iter().find(|m| {
         let after = &sentence[m.span.end..];
         let before = &sentence[..m.span.start];
+        let before = before.trim_end().to_lowercase();
+        // A birth date, or a date that only bounds a span ("since September",
+        // 自去年以来, "as of"), is not the date of the event told.
         !(after.trim_start().starts_with("出生")
-            || before.trim_end().ends_with("born on")
-            || before.trim_end().ends_with("born"))
+            || after.trim_start().starts_with("以来")
+            || after.trim_start().starts_with("后")
+            || REFERENCE_BEFORE.iter().any(|w| before.ends_with(w)))
     })?;
     let fix = |d: PartialDate| match year {
         Some(y) if !m.year_given && !m.relative => PartialDate { year: y, ..d },
