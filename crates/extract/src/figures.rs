@@ -131,7 +131,7 @@ pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
         };
         let disputed = disputes
             .iter()
-            .any(|&d| d <= n.span.start && n.span.start - d <= 40);
+            .any(|&d| d <= n.span.start && n.span.start - d <= 64);
         let q = &n.quantity;
         out.push(ClaimDraft {
             kind,

@@ -54,8 +54,20 @@ struct Candidate {
 
 /// Phrases that set the year of the dates that follow from an earlier event.
 static YEAR_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:in )?the same year as (?:the )?([^,.;]{2,60}?)(?:disaster|accident|collapse|explosion|incident|tragedy)|that same year|that year|同年|当年|该年")
+    Regex::new(r"(?i)(?:in )?the same year as (?:the )?([^,.;]{2,60}?)(?:mining disaster|disaster|accident|collapse|explosion|outburst|flood|flooding|fire|blast|incident|tragedy)|that same year|that year|同年|当年|该年")
         .expect("year context pattern")
+});
+
+/// Phrases that put the events that follow in the year before publication.
+static LAST_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\blast year'?s\b|\bof last year\b|去年的|去年发生")
+        .expect("last-year pattern")
+});
+
+/// An accident named by its date, as Chinese reports do: “4·9”事故, 7.23 矿难.
+static NAMED_BY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[“\x22「]?(\d{1,2})\s*[·•.．]\s*(\d{1,2})[”\x22」]?\s*(?:[\p{Han}]{0,8})(?:事故|矿难|爆炸|透水|火灾)")
+        .expect("named-by-date pattern")
 });
 
 /// Phrases that say an event goes on, so its new date extends the earlier event.
@@ -105,10 +117,17 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 year_override = Some((y, s.paragraph + 1));
             }
         }
+        if year_override.is_none() && LAST_YEAR.is_match(sentence) {
+            if let Some(p) = input.published {
+                year_override = Some((chrono::Datelike::year(&p) - 1, s.paragraph + 1));
+            }
+        }
         if year_override.is_some_and(|(_, until)| s.paragraph > until) {
             year_override = None;
         }
-        let date = sentence_date(sentence, anchor, year_override.map(|(y, _)| y));
+        let year = year_override.map(|(y, _)| y);
+        let date = named_date(sentence, anchor, year)
+            .or_else(|| sentence_date(sentence, anchor, year));
         if figures::is_aggregate(sentence) {
             continue;
         }
@@ -257,7 +276,27 @@ mod recount_resolve_free {
 }
 
 /// Words right before a date that make it a reference point, not the event's date.
-const REFERENCE_BEFORE: &[&str] = &["born on", "born", "since", "自", "从", "继", "until", "before"];
+const REFERENCE_BEFORE: &[&str] = &["born on", "born", "since", "自", "从", "继", "until", "before", "by", "as of"];
+
+/// The date an accident's name gives (“4·9”事故 → April 9), the year from context.
+fn named_date(
+    sentence: &str,
+    anchor: Option<NaiveDate>,
+    year: Option<i32>,
+) -> Option<(PartialDate, Option<PartialDate>)> {
+    let c = NAMED_BY_DATE.captures(sentence)?;
+    let (m, d): (u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+    let anchor = anchor?;
+    let y = year.unwrap_or_else(|| {
+        let y = chrono::Datelike::year(&anchor);
+        // A name refers to a past event: a date after the anchor is last year's.
+        match NaiveDate::from_ymd_opt(y, m, d) {
+            Some(day) if day > anchor => y - 1,
+            _ => y,
+        }
+    });
+    PartialDate::day(y, m, d).map(|p| (p, None))
+}
 
 /// The date a sentence states for its event: the first date that is not a birth date,
 /// with the year taken from the year context when the text wrote none.
@@ -273,6 +312,7 @@ fn sentence_date(
         // A birth date, or a date that only bounds a span ("since September",
         // 自去年以来, "as of"), is not the date of the event told.
         !(after.trim_start().starts_with("出生")
+            || after.trim_start().starts_with("电")
             || after.trim_start().starts_with("以来")
             || after.trim_start().starts_with("后")
             || REFERENCE_BEFORE.iter().any(|w| before.ends_with(w)))

@@ -36,6 +36,11 @@ static HEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("heading date pattern")
 });
 
+static LINK_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:related(?: coverage| articles| stories| news| reading)?|more on this story|read more|see also|most (?:popular|read)|recommended(?: for you)?|trending|相关(?:阅读|新闻|报道|文章)|推荐阅读|延伸阅读|热门(?:文章|新闻)?|猜你喜欢)\s*[:：]?$")
+        .expect("link block pattern")
+});
+
 const OPENERS: &[char] = &['「', '“', '"', '[', '【', '‘', '『'];
 const CLOSERS: &[char] = &['」', '”', '"', ']', '】', '’', '』'];
 
@@ -93,6 +98,7 @@ pub fn sections(text: &str) -> Vec<Section> {
         paragraphs: Vec::new(),
     }];
     let mut offset = 0;
+    let mut in_links = false;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
@@ -100,6 +106,16 @@ pub fn sections(text: &str) -> Vec<Section> {
         if trimmed.is_empty() {
             continue;
         }
+        // Link lists ("Related coverage", 相关阅读, "Most popular") are other stories'
+        // headlines: skip the block's short lines.
+        if LINK_BLOCK.is_match(trimmed) {
+            in_links = true;
+            continue;
+        }
+        if in_links && trimmed.chars().count() < 120 {
+            continue;
+        }
+        in_links = false;
         let lead = start + (line.len() - line.trim_start().len());
         let end = lead + trimmed.len();
         if let Some((heading, date)) = heading_of(trimmed) {
