@@ -36,6 +36,13 @@ const PEOPLE: &[&str] = &[
     "workers", "villagers", "investors", "veterans", "residents", "people", "protesters", "miners", "employees", "fishermen", "drivers", "teachers", "students", "owners", "farmers", "family members", "relatives", "victims", "demonstrators", "staff",
 ];
 
+/// Nouns for the family of a victim: a count of them is never a toll.
+const RELATIVES: &[&str] = &["relatives", "family members", "families", "亲属", "家属", "遗属"];
+
+/// Amounts below this are wages, fines or fees, not the money a case is about,
+/// unless the sentence says the sum was owed, lost or taken.
+const MIN_CASE_AMOUNT: i64 = 1_000_000;
+
 /// "a worker died", "one teacher was injured": singular events with no numeral.
 static SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:a|an)\s+(?:[a-z-]+\s+){0,3}?(?:worker|miner|villager|man|woman|person|teacher|student|child|employee|boy|girl|resident|fisherman|labou?rer|protester|investor|veteran|driver)\b[^.;]{0,60}?\b(died|was killed|killed|was injured|injured|was hurt|was arrested|arrested|was detained|detained|went missing)\b")
@@ -129,6 +136,19 @@ pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
         let Some(kind) = kind else {
             continue;
         };
+        // "thirty relatives of miners killed": the count is of the relatives.
+        let head: String = after.chars().take(14).collect::<String>().to_lowercase();
+        let kind = if matches!(kind, FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped)
+            && RELATIVES.iter().any(|r| head.contains(r))
+        {
+            if collective {
+                FigureKind::Participants
+            } else {
+                continue;
+            }
+        } else {
+            kind
+        };
         let disputed = disputes
             .iter()
             .any(|&d| d <= n.span.start && n.span.start - d <= 64);
@@ -163,7 +183,11 @@ pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
             }
         }
     }
+    let money_cue = MONEY_CUE.is_match(sentence);
     for a in find_amounts_cny(sentence) {
+        if a.quantity.value < MIN_CASE_AMOUNT && !(money_cue && a.quantity.value >= 10_000) {
+            continue;
+        }
         out.push(ClaimDraft {
             kind: FigureKind::AmountCny,
             value: a.quantity.value,
@@ -176,6 +200,12 @@ pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
     }
     out
 }
+
+/// Words that make a smaller sum the subject of a case: owed, lost, taken.
+static MONEY_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)拖欠|欠薪|欠款|涉案|损失|卷走|诈骗|挪用|贪污|受贿|owed|unpaid|arrears|losses|embezzl|defraud|bribe|totall?ing")
+        .expect("money cue pattern")
+});
 
 /// True when a sentence speaks of many events at once (statistics, totals), so it
 /// tells no single incident.

@@ -49,6 +49,8 @@ struct Candidate {
     organizations: Vec<Organization>,
     keys: Vec<String>,
     continuation: bool,
+    /// The run holds a decisive word for its type, not only weak ones.
+    strong: bool,
     heading: Option<String>,
 }
 
@@ -160,6 +162,7 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 organizations: Vec::new(),
                 keys: Vec::new(),
                 continuation: false,
+                strong: false,
                 heading: sections[s.section].heading.clone(),
             });
         }
@@ -179,8 +182,9 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 }
             }
         }
+        c.strong = has_strong(&c.text, kind);
         // Weak evidence (a death word alone) makes an event only with a count.
-        if !has_strong(&c.text, kind)
+        if !c.strong
             && !claims.iter().any(|x| {
                 matches!(
                     x.kind,
@@ -276,7 +280,15 @@ mod recount_resolve_free {
 }
 
 /// Words right before a date that make it a reference point, not the event's date.
-const REFERENCE_BEFORE: &[&str] = &["born on", "born", "since", "自", "从", "继", "until", "before", "by", "as of"];
+const REFERENCE_BEFORE: &[&str] = &[
+    "born on", "born", "since", "自", "从", "继", "until", "before", "by", "as of", "成立于", "始建于",
+    "建于", "投产于", "founded in", "established in", "set up in", "opened in",
+];
+
+/// An English dateline: "KITWE, Oct 30 —", "BEIJING, March 3 (Reuters) -".
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Za-z .]+)?,\s*$").expect("dateline pattern")
+});
 
 /// The date an accident's name gives (“4·9”事故 → April 9), the year from context.
 fn named_date(
@@ -311,7 +323,10 @@ fn sentence_date(
         let before = before.trim_end().to_lowercase();
         // A birth date, or a date that only bounds a span ("since September",
         // 自去年以来, "as of"), is not the date of the event told.
-        !(after.trim_start().starts_with("出生")
+        let dateline = DATELINE.is_match(&sentence[..m.span.start])
+            && after.trim_start().starts_with(['—', '–', '-', '('].as_slice());
+        !dateline
+            && !(after.trim_start().starts_with("出生")
             || after.trim_start().starts_with("电")
             || after.trim_start().starts_with("以来")
             || after.trim_start().starts_with("后")
@@ -450,7 +465,20 @@ fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
     let mut kept: Vec<Candidate> = Vec::new();
     let mut pending: Vec<Candidate> = Vec::new();
     for c in cands {
-        let continuing = c.continuation && c.date.is_some();
+        // A dated run with only weak words (rescue progress, a victim's family
+        // arriving) continues the event before it rather than telling a new one.
+        let follow_up = c.date.is_some()
+            && !c.strong
+            && kept.iter().rev().any(|k| {
+                k.section == c.section
+                    && k.kind == c.kind
+                    && places_agree(&k.place, &c.place)
+                    && match (k.date, c.date) {
+                        (Some(a), Some(b)) => b >= a && b.gap_days(&a) <= 30,
+                        _ => false,
+                    }
+            });
+        let continuing = (c.continuation || follow_up) && c.date.is_some();
         if c.date.is_some() && !continuing {
             // Earlier undated runs of this type in this section lead into this event.
             let (lead, rest): (Vec<_>, Vec<_>) = pending

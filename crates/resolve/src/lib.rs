@@ -111,6 +111,8 @@ fn pair_score(a: &Report, b: &Report) -> Option<i32> {
             score += match (&pa.adcode, &pb.adcode) {
                 (Some(x), Some(y)) if x == y => 2,
                 (Some(_), Some(_)) => 1,
+                // Two events of a kind in the same foreign country and days are rare.
+                (None, None) if !pa.country.eq_ignore_ascii_case("CN") => 1,
                 _ => 0,
             };
         }
