@@ -22,11 +22,16 @@ pub struct Hit<'l> {
     pub end: usize,
 }
 
-/// The parsed lexicon with one automaton over every term.
+/// The parsed lexicon: one automaton per field, so that a term of one field (瓦斯爆炸,
+/// a mechanism) never hides an overlapping term of another (爆炸, an event type).
 pub struct Lexicon {
     entries: Vec<Entry>,
-    /// For each automaton pattern: the entry it belongs to, and whether it is ASCII
-    /// (English terms must sit on word boundaries; Chinese has none to check).
+    fields: Vec<FieldMatcher>,
+}
+
+struct FieldMatcher {
+    /// For each pattern: the entry it belongs to, and whether it is ASCII (English
+    /// terms must sit on word boundaries; Chinese has none to check).
     patterns: Vec<(usize, bool)>,
     automaton: AhoCorasick,
 }
@@ -43,8 +48,8 @@ impl Lexicon {
     /// A malformed line is a build-time data error, reported with its line number.
     pub fn parse(tsv: &str) -> Lexicon {
         let mut entries = Vec::new();
-        let mut terms = Vec::new();
-        let mut patterns = Vec::new();
+        // field name → (terms, pattern info), in order of first appearance.
+        let mut by_field: Vec<(String, Vec<String>, Vec<(usize, bool)>)> = Vec::new();
         for (n, line) in tsv.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -59,46 +64,57 @@ impl Lexicon {
                 value: cols[1].to_string(),
                 weight,
             });
+            let slot = match by_field.iter().position(|(f, _, _)| f == cols[0]) {
+                Some(i) => i,
+                None => {
+                    by_field.push((cols[0].to_string(), Vec::new(), Vec::new()));
+                    by_field.len() - 1
+                }
+            };
             for term in cols[3].split('|').filter(|t| !t.is_empty()) {
-                terms.push(term.to_lowercase());
-                patterns.push((entries.len() - 1, term.is_ascii()));
+                by_field[slot].1.push(term.to_lowercase());
+                by_field[slot].2.push((entries.len() - 1, term.is_ascii()));
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&terms)
-            .expect("lexicon terms build an automaton");
-        Lexicon {
-            entries,
-            patterns,
-            automaton,
-        }
+        let fields = by_field
+            .into_iter()
+            .map(|(_, terms, patterns)| FieldMatcher {
+                patterns,
+                automaton: AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&terms)
+                    .expect("lexicon terms build an automaton"),
+            })
+            .collect();
+        Lexicon { entries, fields }
     }
 
-    /// Every lexicon term in `text`, leftmost-longest, English terms on word boundaries.
-    /// Cost: one pass over the text.
+    /// Every lexicon term in `text`: per field leftmost-longest, English terms on word
+    /// boundaries. Cost: one pass over the text per field.
     pub fn hits<'l>(&'l self, text: &str) -> Vec<Hit<'l>> {
         let bytes = text.as_bytes();
         let word = |b: u8| b.is_ascii_alphanumeric();
-        self.automaton
-            .find_iter(text)
-            .filter_map(|m| {
-                let (entry, ascii) = self.patterns[m.pattern().as_usize()];
+        let mut out = Vec::new();
+        for f in &self.fields {
+            for m in f.automaton.find_iter(text) {
+                let (entry, ascii) = f.patterns[m.pattern().as_usize()];
                 if ascii {
                     let before = m.start() > 0 && word(bytes[m.start() - 1]);
                     let after = m.end() < bytes.len() && word(bytes[m.end()]);
                     if before || after {
-                        return None;
+                        continue;
                     }
                 }
-                Some(Hit {
+                out.push(Hit {
                     entry: &self.entries[entry],
                     start: m.start(),
                     end: m.end(),
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        out.sort_by_key(|h| h.start);
+        out
     }
 
     /// Whether `text` holds a term of `field` (any value).

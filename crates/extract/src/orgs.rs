@@ -43,7 +43,7 @@ const ZH_STOPS: &str = ",，。、；;：:的在于和与是为将被向从到�
 const ADMIN_ENDS: &[char] = &['省', '市', '县', '区', '旗', '盟', '州', '镇', '乡', '村'];
 
 static EN_ORG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:[A-Z][\w'’&-]*\s+){1,5}?)(Coal Mining(?: Co\.(?:,? Ltd\.?)?| Company| Group)?|Coal Mine|Mining Co\.(?:,? Ltd\.?)?|Mining Company|Mining Group|Mine|Group|Co\.,? Ltd\.?|Co\.|Company|Corporation|Corp\.?|Hospital|Factory|Electric|Investment|Shoes(?: Co\.,? Ltd\.?)?)(?:\b|$)")
+    Regex::new(r"\b((?:[A-Z][\w'’&-]*\s+){1,5}?)(Coal Mining Co\.,? Ltd\.|Coal Mining Co\.|Mining Co\.,? Ltd\.|Mining Co\.|Shoes Co\.,? Ltd\.|Co\.,? Ltd\.|Co\.|(?:Coal Mining(?: Company| Group)?|Coal Mine|Mining Company|Mining Group|Mine|Group|Company|Corporation|Corp|Hospital|Factory|Electric|Investment|Shoes)\b)")
         .expect("English organisation pattern")
 });
 
