@@ -21,18 +21,18 @@ const AFTER_CUES: &[(FigureKind, &[&str])] = &[
     (FigureKind::Injured, &["受伤", "伤", "injured", "injuries", "wounded", "hurt"]),
     (FigureKind::Missing, &["失踪", "下落不明", "失联", "missing", "unaccounted"]),
     (FigureKind::Trapped, &["被困", "被埋", "trapped", "buried"]),
-    (FigureKind::Arrested, &["被抓", "抓走", "带走", "被拘", "拘留", "逮捕", "刑拘", "arrested", "detained", "taken away", "taken into custody"]),
+    (FigureKind::Arrested, &["被抓", "抓走", "带走", "带上警车", "被拘", "拘留", "逮捕", "刑拘", "arrested", "detained", "taken away", "taken into custody"]),
 ];
 
 /// Words right before a number that say what it counts ("the deaths of 12 miners").
 static BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(deaths? of|killing|killed|murder of|murdered|death toll (?:of|rose to|reached|climbed to|to|at|is|was)|toll (?:rose|climbed) to|injuries to|injuring|injured|arrested|detaining|detained|trapping|trapped|遇难人数(?:为|达|升至)?|死亡人数(?:为|达|升至)?)\s*$")
+    Regex::new(r"(?i)(deaths? of|killing|killed|murder of|murdered|death toll (?:of|rose to|reached|climbed to|to|at|is|was)|toll (?:rose|climbed) to|injuries to|injuring|injured|arrested|detaining|detained|trapping|trapped|带走了?|抓走了?|拘留了?|逮捕了?|刑拘了?|遇难人数(?:为|达|升至)?|死亡人数(?:为|达|升至)?)\s*$")
         .expect("before-cue pattern")
 });
 
 /// People nouns that make a count of participants when the event is collective action.
 const PEOPLE: &[&str] = &[
-    "工人", "村民", "投资者", "老兵", "民众", "市民", "渔民", "员工", "矿工", "家属", "业主", "农民", "司机", "教师", "学生", "群众", "受害者", "退伍",
+    "工人", "村民", "投资者", "投资人", "储户", "购房者", "商户", "老兵", "民众", "市民", "渔民", "员工", "矿工", "家属", "业主", "农民", "司机", "教师", "学生", "群众", "受害者", "退伍",
     "workers", "villagers", "investors", "veterans", "residents", "people", "protesters", "miners", "employees", "fishermen", "drivers", "teachers", "students", "owners", "farmers", "family members", "relatives", "victims", "demonstrators", "staff",
 ];
 
@@ -55,7 +55,7 @@ fn kind_of_cue(cue: &str) -> Option<FigureKind> {
         Some(FigureKind::Dead)
     } else if cue.contains("injur") {
         Some(FigureKind::Injured)
-    } else if cue.contains("arrest") || cue.contains("detain") {
+    } else if ["arrest", "detain", "带走", "抓走", "拘留", "逮捕", "刑拘"].iter().any(|w| cue.contains(w)) {
         Some(FigureKind::Arrested)
     } else if cue.contains("trap") {
         Some(FigureKind::Trapped)
@@ -129,7 +129,7 @@ pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
                 (pos <= 80).then_some(kind)
             })
             .or_else(|| {
-                let head: String = after.chars().take(12).collect();
+                let head: String = after.chars().take(24).collect();
                 (collective && PEOPLE.iter().any(|p| head.to_lowercase().contains(p)))
                     .then_some(FigureKind::Participants)
             });

@@ -80,7 +80,7 @@ static CONTINUING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Phrases that refer back to the event just told ("during the incident", 事故中).
 static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:during|in|after) the (?:incident|accident|disaster|collapse|explosion|blast|fire|tragedy)|\bthe (?:incident|accident|disaster|tragedy)\b|事故中|该事故|此次事故|这起事故|事发后|事发时")
+    Regex::new(r"(?i)\b(?:during|in|after) the (?:incident|accident|disaster|collapse|explosion|blast|fire|tragedy)|\bthe (?:incident|accident|disaster|tragedy)\b|\bthe (?:collapse|explosion|blast|fire|flood|flooding|outburst|leak) (?:happened|occurred|took place|broke out|started|was)|事故中|该事故|此次事故|这起事故|事发后|事发时")
         .expect("anaphora pattern")
 });
 
