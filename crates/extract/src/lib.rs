@@ -317,21 +317,30 @@ fn sentence_date(
     anchor: Option<NaiveDate>,
     year: Option<i32>,
 ) -> Option<(PartialDate, Option<PartialDate>)> {
-    let m = find_dates(sentence, anchor).into_iter().find(|m| {
-        let after = &sentence[m.span.end..];
-        let before = &sentence[..m.span.start];
-        let before = before.trim_end().to_lowercase();
-        // A birth date, or a date that only bounds a span ("since September",
-        // 自去年以来, "as of"), is not the date of the event told.
-        let dateline = DATELINE.is_match(&sentence[..m.span.start])
-            && after.trim_start().starts_with(['—', '–', '-', '('].as_slice());
-        !dateline
-            && !(after.trim_start().starts_with("出生")
-            || after.trim_start().starts_with("电")
-            || after.trim_start().starts_with("以来")
-            || after.trim_start().starts_with("后")
-            || REFERENCE_BEFORE.iter().any(|w| before.ends_with(w)))
-    })?;
+    let mentions: Vec<_> = find_dates(sentence, anchor)
+        .into_iter()
+        .filter(|m| {
+            let after = &sentence[m.span.end..];
+            let before = sentence[..m.span.start].trim_end().to_lowercase();
+            // A channel or column named “Yesterday” / 「昨天」 is not a date.
+            let quoted = m.relative
+                && before.ends_with(['“', '「', '"', '‘', '『'].as_slice())
+                && after.starts_with(['”', '」', '"', '’', '』'].as_slice());
+            let dateline = DATELINE.is_match(&sentence[..m.span.start])
+                && after.trim_start().starts_with(['—', '–', '-', '('].as_slice());
+            // A birth date, a dateline, or a date that only bounds a span ("since
+            // September", 自去年以来, "as of") is not the date of the event told.
+            let reference = ["出生", "电", "以来", "后", "报道", "的报道", "刊"]
+                .iter()
+                .any(|w| after.trim_start().starts_with(w))
+                || REFERENCE_BEFORE.iter().any(|w| before.ends_with(w));
+            !(quoted || dateline || reference)
+        })
+        .collect();
+    // The most precise date tells the event ("许某今年43岁,去年12月28日…"): a day
+    // before a month, a month before a year; the first among equals.
+    let best = mentions.iter().map(|m| m.date.precision()).max()?;
+    let m = mentions.into_iter().find(|m| m.date.precision() == best)?;
     let fix = |d: PartialDate| match year {
         Some(y) if !m.year_given && !m.relative => PartialDate { year: y, ..d },
         _ => d,
@@ -339,22 +348,49 @@ fn sentence_date(
     Some((fix(m.date), m.end.map(fix)))
 }
 
+/// An accident named by its date inside another event's sentence: "relatives of miners
+/// killed in the October 14 gas explosion", 2025年10月14日…瓦斯爆炸事故. Such words refer to
+/// an event told elsewhere; they do not make the sentence an accident report.
+static REFERENCED_ACCIDENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|[“\x22]\d{1,2}·\d{1,2}[”\x22]|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.? \d{1,2}(?:, \d{4})?)[^,，。;；:：.]{0,40}?(?:事故|矿难|爆炸|透水|explosion|blast|collapse|fire|flood|disaster|accident|outburst)")
+        .expect("referenced accident pattern")
+});
+
+/// The type words of a run with their weights, after discounting what tells no event
+/// here: a financial "collapse", a threatened or negated event, an accident referred to
+/// by its date.
+fn type_hits(text: &str) -> Vec<(IncidentType, u32, &'static str)> {
+    let structural = STRUCTURE.is_match(text);
+    let referenced: Vec<(usize, usize)> = REFERENCED_ACCIDENT
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    lexicon()
+        .hits(text)
+        .into_iter()
+        .filter(|h| h.entry.field == "type")
+        .filter_map(|h| {
+            let kind = h.entry.value.parse::<IncidentType>().ok()?;
+            let term = text[h.start..h.end].to_lowercase();
+            let discounted = (kind == IncidentType::Accident
+                && FINANCIAL_COLLAPSE.contains(&term.as_str())
+                && !structural)
+                || hypothetical(text, h.start)
+                || (kind == IncidentType::Accident
+                    && referenced.iter().any(|(s, e)| *s <= h.start && h.end <= *e));
+            let weight = if discounted { 0 } else { h.entry.weight };
+            Some((kind, weight, if weight >= 3 { "strong" } else { "weak" }))
+        })
+        .collect()
+}
+
 /// The event type a run tells, from the lexicon's weighted type words.
 fn classify(text: &str) -> Option<IncidentType> {
-    let structural = STRUCTURE.is_match(text);
     let mut scores: BTreeMap<IncidentType, u32> = BTreeMap::new();
-    for h in lexicon().hits(text) {
-        if h.entry.field != "type" {
-            continue;
-        }
-        let term = &text[h.start..h.end].to_lowercase();
-        if h.entry.value == "accident" && FINANCIAL_COLLAPSE.contains(&term.as_str()) && !structural {
-            continue;
-        }
-        if let Ok(kind) = h.entry.value.parse::<IncidentType>() {
-            *scores.entry(kind).or_default() += h.entry.weight;
-        }
+    for (kind, weight, _) in type_hits(text) {
+        *scores.entry(kind).or_default() += weight;
     }
+    scores.retain(|_, s| *s > 0);
     // Arrests at a protest are part of the protest; a strike is a strike even when
     // the text also says workers protested.
     let priority = |k: IncidentType| match k {
@@ -366,10 +402,10 @@ fn classify(text: &str) -> Option<IncidentType> {
         IncidentType::Enforcement => 1,
         IncidentType::Other => 0,
     };
+    // Strikers gather and make demands too: a strike word decides between the two.
     let collective = [IncidentType::Strike, IncidentType::Protest]
         .into_iter()
-        .filter(|k| scores.get(k).copied().unwrap_or(0) >= 3)
-        .max_by_key(|k| (scores[k], priority(*k)));
+        .find(|k| scores.get(k).copied().unwrap_or(0) >= 3);
     if let Some(k) = collective {
         if scores.get(&IncidentType::Accident).copied().unwrap_or(0) <= scores[&k] {
             return Some(k);
@@ -381,17 +417,26 @@ fn classify(text: &str) -> Option<IncidentType> {
         .map(|(k, _)| k)
 }
 
+/// Whether the event word at `at` is only threatened or conditional ("如果…会再次停工",
+/// "threatened to strike"): such a word tells no event.
+fn hypothetical(text: &str, at: usize) -> bool {
+    const MARKERS: &[&str] = &[
+        "会再次", "将再次", "扬言", "威胁", "如果", "若再", "准备", "计划", "打算", "未发生", "没有发生",
+        "未出现", "未造成", "threatened to ",
+        "threaten to ", "plan to ", "plans to ", "planned to ", "vowed to ", "will ", "would ", "could ",
+        "may ",
+    ];
+    let start = at.saturating_sub(24);
+    let start = (start..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
+    let window = text[start..at].to_lowercase();
+    MARKERS.iter().any(|m| window.contains(m))
+}
+
 /// Whether the run holds a decisive word for its type (weight 3).
 fn has_strong(text: &str, kind: IncidentType) -> bool {
-    let structural = STRUCTURE.is_match(text);
-    lexicon().hits(text).iter().any(|h| {
-        h.entry.field == "type"
-            && h.entry.weight >= 3
-            && h.entry.value == kind.as_str()
-            && !(kind == IncidentType::Accident
-                && FINANCIAL_COLLAPSE.contains(&text[h.start..h.end].to_lowercase().as_str())
-                && !structural)
-    })
+    type_hits(text)
+        .iter()
+        .any(|(k, _, strength)| *k == kind && *strength == "strong")
 }
 
 /// Sentences of a run's text again (runs join sentences with a space).
