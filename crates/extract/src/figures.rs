@@ -21,7 +21,7 @@ const AFTER_CUES: &[(FigureKind, &[&str])] = &[
     (FigureKind::Injured, &["受伤", "伤", "injured", "injuries", "wounded", "hurt"]),
     (FigureKind::Missing, &["失踪", "下落不明", "失联", "missing", "unaccounted"]),
     (FigureKind::Trapped, &["被困", "被埋", "trapped", "buried"]),
-    (FigureKind::Arrested, &["被抓", "抓走", "带走", "带上警车", "被拘", "拘留", "逮捕", "刑拘", "arrested", "detained", "taken away", "taken into custody"]),
+    (FigureKind::Arrested, &["被抓", "抓走", "带走", "带上警车", "强制措施", "被控制", "被拘", "拘留", "逮捕", "刑拘", "arrested", "detained", "taken away", "taken into custody"]),
 ];
 
 /// Words right before a number that say what it counts ("the deaths of 12 miners").

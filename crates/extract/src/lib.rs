@@ -51,6 +51,8 @@ struct Candidate {
     continuation: bool,
     /// The run holds a decisive word for its type, not only weak ones.
     strong: bool,
+    /// Byte length of the run's first sentence, the one that carries its date.
+    lead: usize,
     heading: Option<String>,
 }
 
@@ -163,6 +165,7 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 keys: Vec::new(),
                 continuation: false,
                 strong: false,
+                lead: sentence.len(),
                 heading: sections[s.section].heading.clone(),
             });
         }
@@ -171,7 +174,12 @@ pub fn extract(input: &Input) -> Vec<Report> {
     let geo = recount_geo::gazetteer();
     let mut candidates: Vec<Candidate> = Vec::new();
     for mut c in runs {
-        c.kind = classify(&c.text);
+        // The lead sentence says what happened that day; what follows is often
+        // background (the accident a protest is about). Read the lead first.
+        let lead = &c.text[..c.lead.min(c.text.len())];
+        c.kind = classify(lead)
+            .filter(|k| has_strong(lead, *k))
+            .or_else(|| classify(&c.text));
         let Some(kind) = c.kind else { continue };
         let collective = matches!(kind, IncidentType::Strike | IncidentType::Protest);
         let mut claims: Vec<ClaimDraft> = Vec::new();
@@ -290,6 +298,12 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Za-z .]+)?,\s*$").expect("dateline pattern")
 });
 
+/// Day words that refer to the date of the sentence before.
+const ANAPHORIC_DAYS: &[&str] = &[
+    "当天", "当日", "同日", "当晚", "当夜", "次日", "翌日", "第二天", "that day", "the same day",
+    "the next day", "the following day",
+];
+
 /// The date an accident's name gives (“4·9”事故 → April 9), the year from context.
 fn named_date(
     sentence: &str,
@@ -334,7 +348,12 @@ fn sentence_date(
                 .iter()
                 .any(|w| after.trim_start().starts_with(w))
                 || REFERENCE_BEFORE.iter().any(|w| before.ends_with(w));
-            !(quoted || dateline || reference)
+            // "That day", 当天, 次日 point back to the date just told: the same event.
+            let anaphoric = m.relative
+                && ANAPHORIC_DAYS
+                    .iter()
+                    .any(|w| sentence[m.span.clone()].to_lowercase().contains(w));
+            !(quoted || dateline || reference || anaphoric)
         })
         .collect();
     // The most precise date tells the event ("许某今年43岁,去年12月28日…"): a day
@@ -518,6 +537,12 @@ fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
                 k.section == c.section
                     && k.kind == c.kind
                     && places_agree(&k.place, &c.place)
+                    // Another named site is another event in a list ("On December 20,
+                    // an accident at the Kunyuan Coal Mine … killed 12").
+                    && (c.keys.is_empty() || c.keys.iter().any(|x| k.keys.contains(x)))
+                    && !(c.keys.is_empty()
+                        && place_depth(&c.place) > place_depth(&k.place)
+                        && c.claims.iter().any(|x| x.kind == FigureKind::Dead))
                     && match (k.date, c.date) {
                         (Some(a), Some(b)) => b >= a && b.gap_days(&a) <= 30,
                         _ => false,
