@@ -26,7 +26,7 @@ const AFTER_CUES: &[(FigureKind, &[&str])] = &[
 
 /// Words right before a number that say what it counts ("the deaths of 12 miners").
 static BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(deaths? of|killing|killed|murder of|murdered|death toll (?:of|rose to|reached|climbed to|to|at|is|was)|toll (?:rose|climbed) to|injuries to|injuring|injured|arrested|detaining|detained|trapping|trapped|带走了?|抓走了?|拘留了?|逮捕了?|刑拘了?|遇难人数(?:为|达|升至)?|死亡人数(?:为|达|升至)?)\s*$")
+    Regex::new(r"(?i)(deaths? of|killing|killed|murder of|murdered|death toll (?:of|rose to|reached|climbed to|to|at|is|was)|toll (?:rose|climbed) to|injuries to|injuring|injured|arrested|detaining|detained|trapping|trapped|带走了?|抓走了?|拘留了?|逮捕了?|刑拘了?|死亡|遇难|身亡|遇难人数(?:为|达|升至)?|死亡人数(?:为|达|升至)?)\s*$")
         .expect("before-cue pattern")
 });
 
@@ -89,8 +89,9 @@ fn first_cue(after: &str) -> Option<(usize, FigureKind)> {
 }
 
 /// Reads the claims of one sentence. `collective` says the sentence tells a strike or
-/// protest, where a count of people is a count of participants.
-pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
+/// protest, where a count of people is a count of participants; `voice` is who speaks
+/// when the sentence names no one (officials, in an official notice).
+pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraft> {
     let hits = lexicon().hits(sentence);
     let speaker = hits
         .iter()
@@ -103,7 +104,7 @@ pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
             _ => Speaker::Media,
         })
         .next()
-        .unwrap_or(Speaker::Media);
+        .unwrap_or(voice);
     let disputes: Vec<usize> = hits
         .iter()
         .filter(|h| h.entry.field == "dispute")
@@ -166,6 +167,18 @@ pub fn claims(sentence: &str, collective: bool) -> Vec<ClaimDraft> {
             disputed,
             quote: sentence.trim().to_string(),
         });
+    }
+    // "Reported 9 deaths, the real toll is 14, 5 were concealed": when a sentence says a
+    // toll was hidden and gives two, the smaller is the one disputed.
+    if !disputes.is_empty() {
+        let dead: Vec<i64> = out.iter().filter(|c| c.kind == FigureKind::Dead).map(|c| c.value).collect();
+        if let Some(&max) = dead.iter().max() {
+            if dead.len() > 1 {
+                for c in out.iter_mut().filter(|c| c.kind == FigureKind::Dead && c.value < max) {
+                    c.disputed = true;
+                }
+            }
+        }
     }
     for m in SINGULAR.captures_iter(sentence) {
         let kind = kind_of_cue(&m[1]).or_else(|| first_cue(&m[1]).map(|(_, k)| k));

@@ -53,6 +53,9 @@ struct Candidate {
     strong: bool,
     /// Byte length of the run's first sentence, the one that carries its date.
     lead: usize,
+    /// The date of an accident named by its date in the run (“4·9”事故): the run's date
+    /// when the run tells that accident.
+    named: Option<PartialDate>,
     heading: Option<String>,
 }
 
@@ -72,6 +75,12 @@ static LAST_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 static NAMED_BY_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[“\x22「]?(\d{1,2})\s*[·•.．]\s*(\d{1,2})[”\x22」]?\s*(?:[\p{Han}]{0,8})(?:事故|矿难|爆炸|透水|火灾)")
         .expect("named-by-date pattern")
+});
+
+/// Titles of official notices.
+static OFFICIAL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)通报|公告|情况说明|应急管理局|安委会|安全生产委员会|人民政府|official statement|government notice")
+        .expect("official title pattern")
 });
 
 /// Phrases that say an event goes on, so its new date extends the earlier event.
@@ -130,8 +139,8 @@ pub fn extract(input: &Input) -> Vec<Report> {
             year_override = None;
         }
         let year = year_override.map(|(y, _)| y);
-        let date = named_date(sentence, anchor, year)
-            .or_else(|| sentence_date(sentence, anchor, year));
+        let named = named_date(sentence, anchor, year).map(|(d, _)| d);
+        let date = sentence_date(sentence, anchor, year).or(named.map(|d| (d, None)));
         if figures::is_aggregate(sentence) {
             continue;
         }
@@ -145,6 +154,7 @@ pub fn extract(input: &Input) -> Vec<Report> {
             });
         if extend {
             if let Some(r) = runs.last_mut() {
+                r.named = r.named.or(named);
                 r.text.push(' ');
                 r.text.push_str(sentence);
                 if r.date_end.is_none() {
@@ -166,12 +176,19 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 continuation: false,
                 strong: false,
                 lead: sentence.len(),
+                named,
                 heading: sections[s.section].heading.clone(),
             });
         }
     }
 
     let geo = recount_geo::gazetteer();
+    // An official notice (通报, a government or safety-committee release) speaks for the
+    // authorities wherever a sentence names no one else.
+    let voice = match input.title {
+        Some(t) if OFFICIAL_TITLE.is_match(t) => recount_model::Speaker::Official,
+        _ => recount_model::Speaker::Media,
+    };
     let mut candidates: Vec<Candidate> = Vec::new();
     for mut c in runs {
         // The lead sentence says what happened that day; what follows is often
@@ -181,10 +198,14 @@ pub fn extract(input: &Input) -> Vec<Report> {
             .filter(|k| has_strong(lead, *k))
             .or_else(|| classify(&c.text));
         let Some(kind) = c.kind else { continue };
+        if kind == IncidentType::Accident && c.named.is_some() {
+            c.date = c.named;
+            c.date_end = None;
+        }
         let collective = matches!(kind, IncidentType::Strike | IncidentType::Protest);
         let mut claims: Vec<ClaimDraft> = Vec::new();
         for sentence in split_again(&c.text) {
-            for claim in figures::claims(sentence, collective) {
+            for claim in figures::claims(sentence, collective, voice) {
                 if !claims.iter().any(|x| x.kind == claim.kind && x.value == claim.value) {
                     claims.push(claim);
                 }
