@@ -561,9 +561,6 @@ fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
                     // Another named site is another event in a list ("On December 20,
                     // an accident at the Kunyuan Coal Mine … killed 12").
                     && (c.keys.is_empty() || c.keys.iter().any(|x| k.keys.contains(x)))
-                    && !(c.keys.is_empty()
-                        && place_depth(&c.place) > place_depth(&k.place)
-                        && c.claims.iter().any(|x| x.kind == FigureKind::Dead))
                     && match (k.date, c.date) {
                         (Some(a), Some(b)) => b >= a && b.gap_days(&a) <= 30,
                         _ => false,
