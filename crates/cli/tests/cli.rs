@@ -207,3 +207,35 @@ fn seed_export_is_schema_valid_and_reingest_is_a_no_op() {
     assert!(String::from_utf8(out.stdout).unwrap().contains("0 new, 5 duplicate"));
     assert_eq!(export(&db).len(), first.len());
 }
+
+/// Every incident without its `updated_at`, by id.
+fn by_id(incidents: Vec<Value>) -> std::collections::BTreeMap<String, Value> {
+    incidents
+        .into_iter()
+        .map(|mut v| {
+            v.as_object_mut().unwrap().remove("updated_at");
+            (v["id"].as_str().unwrap().to_string(), v)
+        })
+        .collect()
+}
+
+#[test]
+fn ingest_order_does_not_change_the_incidents() {
+    let corpus = repo().join("samples/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".meta.json"))
+        .collect();
+    files.sort();
+    let dir = tempfile::tempdir().unwrap();
+    let forward = dir.path().join("forward.db");
+    recount(&forward).arg("ingest").args(&files).assert().success();
+    let reverse = dir.path().join("reverse.db");
+    for f in files.iter().rev() {
+        recount(&reverse).arg("ingest").arg(f).assert().success();
+    }
+    let (a, b) = (by_id(export(&forward)), by_id(export(&reverse)));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert_eq!(a, b);
+}
