@@ -199,17 +199,7 @@ fn ingest_item(store: &mut SqliteStore, item: &Item) -> Result<Outcome, String> 
         url: r.meta.url.clone(),
         size: item.bytes.len() as u64,
     };
-    let input = Input {
-        doc_id: &doc.id,
-        sha256: &sha256,
-        text: &r.text,
-        title: r.meta.title.as_deref(),
-        published: published.filter(|p| p.day.is_some()).map(|p| p.first_day()),
-    };
-    // A defect in extraction must cost one document, not the batch: the error names
-    // the document and nothing of it is committed.
-    let reports = std::panic::catch_unwind(|| extract(&input))
-        .map_err(|_| "internal error while extracting (a bug in recount: please report it with this document)".to_string())?;
+    let reports = run_extraction(&doc, &r.text)?;
     let outcome = store
         .commit(&doc, &item.bytes, &reports)
         .map_err(|e| e.to_string())?;
@@ -221,6 +211,55 @@ fn ingest_item(store: &mut SqliteStore, item: &Item) -> Result<Outcome, String> 
             updated: outcome.updated_incidents,
         }
     })
+}
+
+fn run_extraction(doc: &Document, text: &str) -> Result<Vec<recount_model::Report>, String> {
+    let input = Input {
+        doc_id: &doc.id,
+        sha256: &doc.sha256,
+        text,
+        title: doc.title.as_deref(),
+        published: doc.published.filter(|p| p.day.is_some()).map(|p| p.first_day()),
+    };
+    // A defect in extraction must cost one document, not the batch: the error names
+    // the document and nothing of it is committed.
+    std::panic::catch_unwind(|| extract(&input)).map_err(|_| {
+        "internal error while extracting (a bug in recount: please report it with this document)"
+            .to_string()
+    })
+}
+
+/// Reads an archived original again and extracts its reports: what `recount reextract`
+/// runs for every document. The stored metadata stands in for the sidecar.
+pub fn extract_document(doc: &Document, bytes: &[u8]) -> Result<Vec<recount_model::Report>, String> {
+    let format = match doc.media_type.as_str() {
+        "text/html" => Format::Html,
+        "text/markdown" => Format::Markdown,
+        "application/json" => Format::Record,
+        _ => Format::Text,
+    };
+    let text = if format == Format::Record {
+        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        Some(v.get("text").and_then(|t| t.as_str()).ok_or("record has no text")?.to_string())
+    } else {
+        None
+    };
+    let item = Item {
+        doc_id: doc.id.clone(),
+        origin: doc.id.clone(),
+        bytes: bytes.to_vec(),
+        format,
+        meta: Meta {
+            published: doc.published.map(|p| p.to_string()),
+            source: doc.source.clone(),
+            lang: doc.lang.clone(),
+            title: doc.title.clone(),
+            url: doc.url.clone(),
+        },
+        text,
+    };
+    let r = readable(&item)?;
+    run_extraction(doc, &r.text)
 }
 
 #[cfg(test)]

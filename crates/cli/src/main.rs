@@ -7,6 +7,7 @@
 mod ingest;
 mod output;
 mod place_filter;
+mod review;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,6 +37,41 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ShowFormat,
     },
+    /// Correct an incident: set fields (type, date, place, sector, dead, …); kept across re-extraction.
+    Edit {
+        id: String,
+        /// field=value, e.g. date=2024-03-08, type=strike, place=桐梓县, dead=14 (repeatable)
+        #[arg(long = "set", required = true)]
+        sets: Vec<String>,
+        /// Why: recorded in the incident's history.
+        #[arg(long)]
+        reason: String,
+        /// Who is editing (default: RECOUNT_USER or the login name).
+        #[arg(long)]
+        who: Option<String>,
+    },
+    /// Make one incident of several that tell the same event.
+    Merge {
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        who: Option<String>,
+    },
+    /// Take one report (passage) out of an incident into an incident of its own.
+    Split {
+        id: String,
+        /// The report key, as `recount show ID` lists it.
+        #[arg(long)]
+        passage: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        who: Option<String>,
+    },
+    /// Re-run extraction over every archived original, keeping reviewers' edits, merges and splits.
+    Reextract,
     /// Export every incident.
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
@@ -116,6 +152,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show { id, format } => {
             let store = open(&cli.db)?;
             output::show(&store, &id, format)
+        }
+        Command::Edit { id, sets, reason, who } => {
+            let mut store = open(&cli.db)?;
+            review::edit(&mut store, &id, &sets, &reason, &review::who(who.as_deref()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge { ids, reason, who } => {
+            let mut store = open(&cli.db)?;
+            review::merge(&mut store, &ids, &reason, &review::who(who.as_deref()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Split { id, passage, reason, who } => {
+            let mut store = open(&cli.db)?;
+            review::split(&mut store, &id, &passage, &reason, &review::who(who.as_deref()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reextract => {
+            let mut store = open(&cli.db)?;
+            Ok(if review::reextract(&mut store)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Export { format, out } => {
             let store = open(&cli.db)?;

@@ -102,6 +102,7 @@ pub fn show(store: &SqliteStore, id: &str, format: ShowFormat) -> Result<ExitCod
             "incident": inc,
             "reports": detail.reports,
             "documents": detail.documents,
+            "history": detail.history,
         });
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
@@ -176,6 +177,31 @@ pub fn show(store: &SqliteStore, id: &str, format: ShowFormat) -> Result<ExitCod
         )?;
         if let Some(u) = &s.url {
             writeln!(out, "    {u}")?;
+        }
+    }
+    writeln!(out, "\nreports (passages):")?;
+    for r in &detail.reports {
+        let q: String = r.quote.chars().take(100).collect();
+        writeln!(out, "  {}  {}  {}  “{q}”", r.key, r.doc, r.date.map(|d| d.to_string()).unwrap_or_default())?;
+    }
+    if !inc.related.is_empty() {
+        writeln!(out, "\nrelated:")?;
+        for r in &inc.related {
+            writeln!(out, "  {} {}", r.relation.replace('_', " "), r.id)?;
+        }
+    }
+    if !detail.history.is_empty() {
+        writeln!(out, "\nhistory:")?;
+        for h in &detail.history {
+            writeln!(
+                out,
+                "  {} {} {} {} — {}",
+                h.at,
+                h.who,
+                h.action,
+                h.detail,
+                h.reason.as_deref().unwrap_or("")
+            )?;
         }
     }
     out.flush()?;

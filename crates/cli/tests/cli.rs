@@ -239,3 +239,116 @@ fn ingest_order_does_not_change_the_incidents() {
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     assert_eq!(a, b);
 }
+
+/// Runs a command that must succeed and returns its standard output.
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = recount(db).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn two_event_db(dir: &Path) -> PathBuf {
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("a.txt"),
+        "On March 3, 2024, a gas explosion at a coal mine in Qinyuan County, Changzhi, Shanxi killed 5 miners.",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("b.txt"),
+        "2024年3月20日,贵州省遵义市桐梓县一煤矿发生透水事故,造成3人死亡。",
+    )
+    .unwrap();
+    let db = dir.join("r.db");
+    recount(&db).arg("ingest").arg(&input).assert().success();
+    db
+}
+
+#[test]
+fn edits_are_recorded_flagged_and_survive_reextraction() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_event_db(dir.path());
+    let qinyuan = export(&db)
+        .into_iter()
+        .find(|i| i["location"]["adcode"] == "140431")
+        .unwrap();
+    let id = qinyuan["id"].as_str().unwrap();
+    ok(
+        &db,
+        &["edit", id, "--set", "dead=6", "--set", "mechanism=gas_outburst", "--reason", "county notice of March 9", "--who", "analyst1"],
+    );
+    let edited = export(&db).into_iter().find(|i| i["id"] == id).unwrap();
+    assert_eq!(edited["figures"]["dead"]["best"], 6);
+    assert_eq!(edited["figures"]["dead"]["claims"][0]["value"], 5, "claims are kept");
+    assert_eq!(edited["mechanism"], "gas_outburst");
+    assert!(edited["flags"].as_array().unwrap().contains(&Value::from("reviewed")));
+    let shown = ok(&db, &["show", id]);
+    assert!(shown.contains("history:") && shown.contains("analyst1") && shown.contains("county notice of March 9"));
+    ok(&db, &["reextract"]);
+    let again = export(&db).into_iter().find(|i| i["id"] == id).unwrap();
+    assert_eq!(again["figures"]["dead"]["best"], 6);
+    assert_eq!(again["mechanism"], "gas_outburst");
+    recount(&db)
+        .args(["edit", id, "--set", "colour=red", "--reason", "x"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("colour"));
+}
+
+#[test]
+fn merge_and_split_are_kept_across_reextraction() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_event_db(dir.path());
+    let ids: Vec<String> = export(&db)
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let merged = ok(&db, &["merge", &ids[0], &ids[1], "--reason", "same company", "--who", "r"]);
+    let merged_id = merged.trim().trim_start_matches("merged into ").to_string();
+    assert_eq!(export(&db).len(), 1);
+    ok(&db, &["reextract"]);
+    assert_eq!(export(&db).len(), 1, "the merge holds after re-extraction");
+    // Both former ids still find the merged incident.
+    for id in &ids {
+        assert!(ok(&db, &["show", id]).contains(&merged_id));
+    }
+    let detail: Value = serde_json::from_str(&ok(&db, &["show", &merged_id, "--format", "json"])).unwrap();
+    let passage = detail["reports"][1]["key"].as_str().unwrap().to_string();
+    ok(&db, &["split", &merged_id, "--passage", &passage, "--reason", "two mines", "--who", "r"]);
+    assert_eq!(export(&db).len(), 2);
+    ok(&db, &["reextract"]);
+    assert_eq!(export(&db).len(), 2, "the split holds after re-extraction");
+}
+
+#[test]
+fn an_accident_and_the_protest_after_it_are_related_not_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("a.txt"),
+        "2024年5月2日,山西省大同市左云县一煤矿发生瓦斯爆炸事故,造成7人死亡。",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("b.txt"),
+        "5月9日,山西省大同市左云县三十多名遇难矿工家属聚集在县政府门前,拉起横幅要求公开事故调查结果。",
+    )
+    .unwrap();
+    std::fs::write(input.join("b.txt.meta.json"), r#"{"published":"2024-05-10"}"#).unwrap();
+    let db = dir.path().join("r.db");
+    recount(&db).arg("ingest").arg(&input).assert().success();
+    let all = export(&db);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let accident = all.iter().find(|i| i["type"] == "accident").unwrap();
+    let protest = all.iter().find(|i| i["type"] == "protest").unwrap();
+    assert_eq!(accident["related"][0]["id"], protest["id"]);
+    assert_eq!(accident["related"][0]["relation"], "led_to");
+    assert_eq!(protest["related"][0]["relation"], "response_to");
+}

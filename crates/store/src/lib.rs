@@ -5,8 +5,10 @@
 //! embedded default. A document is committed in one transaction with its reports and
 //! every incident they touch, so a crash leaves either all of it or none.
 
+mod review;
 mod sqlite;
 
+pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
 
 use recount_model::{Document, Incident, IncidentType, Report};
@@ -29,6 +31,8 @@ pub enum StoreError {
     },
     #[error("no incident with id {0}")]
     NoIncident(String),
+    #[error("{0}")]
+    BadEdit(String),
 }
 
 /// Which incidents to list.
@@ -62,7 +66,30 @@ pub struct IncidentDetail {
     pub incident: Incident,
     pub reports: Vec<Report>,
     pub documents: Vec<Document>,
+    /// Reviewers' edits, merges and splits, oldest first.
+    pub history: Vec<HistoryEntry>,
 }
+
+/// Who made a review action, and why.
+#[derive(Debug, Clone)]
+pub struct Reviewer<'a> {
+    pub who: &'a str,
+    pub reason: &'a str,
+}
+
+/// What a re-extraction did.
+#[derive(Debug, Clone, Default)]
+pub struct ReextractOutcome {
+    pub documents: usize,
+    pub reports: usize,
+    pub incidents_before: usize,
+    pub incidents_after: usize,
+    /// Documents whose new extraction failed: their previous reports were kept.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Extraction as re-extraction calls it: a document and its archived bytes in, reports out.
+pub type Extractor<'a> = dyn FnMut(&Document, &[u8]) -> Result<Vec<Report>, String> + 'a;
 
 /// Counts of what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,4 +126,24 @@ pub trait Store {
     fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
     fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Sets one field of an incident; the edit is replayed on every rebuild.
+    /// Returns the incident's id after the edit.
+    fn edit(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: &serde_json::Value,
+        by: &Reviewer,
+    ) -> Result<String, StoreError>;
+
+    /// Makes one incident of several; returns its id.
+    fn merge(&mut self, ids: &[String], by: &Reviewer) -> Result<String, StoreError>;
+
+    /// Takes one report out of an incident into its own; returns (kept id, new id).
+    fn split(&mut self, id: &str, report: &str, by: &Reviewer) -> Result<(String, String), StoreError>;
+
+    /// Re-runs extraction over every archived original and rebuilds all incidents,
+    /// keeping reviewers' edits, merges and splits. One transaction: all or nothing.
+    fn reextract(&mut self, extract: &mut Extractor) -> Result<ReextractOutcome, StoreError>;
 }

@@ -1,6 +1,9 @@
 //! The SQLite store: WAL, foreign keys, versioned migrations.
 
-use crate::{CommitOutcome, Counts, Filter, IncidentDetail, Store, StoreError};
+use crate::{
+    review, CommitOutcome, Counts, Extractor, Filter, IncidentDetail, ReextractOutcome, Reviewer,
+    Store, StoreError,
+};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
 use recount_resolve::{build, candidate_window, incident_id, match_score, DocInfo, MATCH_THRESHOLD};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -63,6 +66,35 @@ const MIGRATIONS: &[&str] = &[
         incident TEXT NOT NULL
     );
     ",
+    // 2: review — edits, history, pins that keep merges and splits, related incidents.
+    "
+    ALTER TABLE reports ADD COLUMN pin TEXT;
+    CREATE INDEX reports_pin ON reports(pin);
+    CREATE TABLE incident_edits (
+        rowid INTEGER PRIMARY KEY,
+        incident TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL
+    );
+    CREATE INDEX incident_edits_incident ON incident_edits(incident);
+    CREATE TABLE incident_history (
+        rowid INTEGER PRIMARY KEY,
+        incident TEXT NOT NULL,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        reason TEXT
+    );
+    CREATE INDEX incident_history_incident ON incident_history(incident);
+    CREATE TABLE incident_links (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        relation TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX incident_links_b ON incident_links(b);
+    ",
 ];
 
 /// The embedded default store.
@@ -121,11 +153,15 @@ impl SqliteStore {
     }
 }
 
-fn json_err(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
+pub(crate) fn json_err(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
     move |source| StoreError::Json {
         what: what.to_string(),
         source,
     }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The blocking key of a report: its province, or its country when it has no code.
@@ -144,7 +180,7 @@ fn kind_group(kind: IncidentType) -> &'static str {
     }
 }
 
-fn load_reports(tx: &Connection, incident: &str) -> Result<Vec<Report>, StoreError> {
+pub(crate) fn load_reports(tx: &Connection, incident: &str) -> Result<Vec<Report>, StoreError> {
     let mut stmt = tx.prepare_cached("SELECT body FROM reports WHERE incident = ?1")?;
     let rows = stmt.query_map([incident], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
@@ -219,14 +255,93 @@ fn doc_infos(tx: &Connection, reports: &[Report]) -> Result<Vec<DocInfo>, StoreE
     Ok(out)
 }
 
+/// Attaches a report to the incident it matches best (or a new one) and stores it.
+/// A `pin` forces the report into the incident that already holds that pin (a
+/// reviewer's merge or split, kept across re-extraction). Incidents holding a report
+/// split out by a reviewer take no new reports.
+pub(crate) fn place_report(
+    tx: &Transaction,
+    document: i64,
+    r: &Report,
+    pin: Option<&str>,
+) -> Result<(String, bool), StoreError> {
+    let pinned: Option<String> = match pin {
+        Some(p) => tx
+            .query_row("SELECT incident FROM reports WHERE pin = ?1 LIMIT 1", [p], |row| row.get(0))
+            .optional()?,
+        None => None,
+    };
+    let alone = pin.is_some_and(|p| p.starts_with("alone:"));
+    let mut best: Option<(i32, String)> = None;
+    if pinned.is_none() && !alone {
+        for cand in candidates(tx, r)? {
+            let locked: bool = tx
+                .prepare_cached("SELECT 1 FROM reports WHERE incident = ?1 AND pin LIKE 'alone:%'")?
+                .exists([&cand])?;
+            if locked {
+                continue;
+            }
+            let members = load_reports(tx, &cand)?;
+            if let Some(score) = match_score(r, &members) {
+                if score >= MATCH_THRESHOLD
+                    && best
+                        .as_ref()
+                        .is_none_or(|(s, id)| score > *s || (score == *s && cand < *id))
+                {
+                    best = Some((score, cand));
+                }
+            }
+        }
+    }
+    let (incident, is_new) = match pinned.or(best.map(|(_, id)| id)) {
+        Some(id) => (id, false),
+        None => (incident_id([r.key.as_str()]), true),
+    };
+    let window = r.date.map(|d| {
+        (
+            d.first_day().to_string(),
+            r.date_end.unwrap_or(d).last_day().to_string(),
+        )
+    });
+    tx.execute(
+        "INSERT OR REPLACE INTO reports(key, document, incident, kind, block, day_start, day_end, body, pin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            r.key,
+            document,
+            incident,
+            kind_group(r.kind),
+            block_of(r),
+            window.as_ref().map(|w| w.0.clone()),
+            window.as_ref().map(|w| w.1.clone()),
+            serde_json::to_string(r).map_err(json_err("report"))?,
+            pin
+        ],
+    )?;
+    tx.execute("DELETE FROM report_keys WHERE report = ?1", [&r.key])?;
+    for key in &r.keys {
+        tx.execute(
+            "INSERT INTO report_keys(key, report) VALUES (?1, ?2)",
+            params![key, r.key],
+        )?;
+    }
+    Ok((incident, is_new))
+}
+
 /// Rebuilds one incident from its reports, renaming it when its canonical id moved
 /// (a report with a smaller key joined); the old id stays reachable as an alias.
-fn rebuild(tx: &Transaction, id: &str, now: &str) -> Result<String, StoreError> {
+pub(crate) fn rebuild(tx: &Transaction, id: &str, now: &str) -> Result<String, StoreError> {
     let reports = load_reports(tx, id)?;
     let canonical = incident_id(reports.iter().map(|r| r.key.as_str()));
+    if reports.is_empty() {
+        tx.execute("DELETE FROM incidents WHERE id = ?1", [id])?;
+        crate::review::unlink(tx, id)?;
+        return Ok(id.to_string());
+    }
     if canonical != id {
         tx.execute("UPDATE reports SET incident = ?1 WHERE incident = ?2", params![canonical, id])?;
         tx.execute("DELETE FROM incidents WHERE id = ?1", [id])?;
+        crate::review::rename(tx, id, &canonical)?;
         tx.execute(
             "INSERT OR REPLACE INTO incident_aliases(alias, incident) VALUES (?1, ?2)",
             params![id, canonical],
@@ -237,12 +352,14 @@ fn rebuild(tx: &Transaction, id: &str, now: &str) -> Result<String, StoreError> 
         )?;
     }
     let docs = doc_infos(tx, &reports)?;
-    let incident = build(&canonical, &reports, &docs, now);
+    let mut incident = build(&canonical, &reports, &docs, now);
+    crate::review::apply_edits(tx, &mut incident)?;
+    incident.related = crate::review::relate(tx, &incident)?;
     write_incident(tx, &incident)?;
     Ok(canonical)
 }
 
-fn write_incident(tx: &Connection, inc: &Incident) -> Result<(), StoreError> {
+pub(crate) fn write_incident(tx: &Connection, inc: &Incident) -> Result<(), StoreError> {
     let body = serde_json::to_string(inc).map_err(json_err("incident"))?;
     let loc = inc.location.as_ref();
     tx.execute(
@@ -263,7 +380,7 @@ fn write_incident(tx: &Connection, inc: &Incident) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn read_document(row: &rusqlite::Row) -> rusqlite::Result<Document> {
+pub(crate) fn read_document(row: &rusqlite::Row) -> rusqlite::Result<Document> {
     Ok(Document {
         id: row.get(0)?,
         sha256: row.get(1)?,
@@ -278,7 +395,7 @@ fn read_document(row: &rusqlite::Row) -> rusqlite::Result<Document> {
     })
 }
 
-const DOC_COLUMNS: &str =
+pub(crate) const DOC_COLUMNS: &str =
     "doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size";
 
 impl Store for SqliteStore {
@@ -295,7 +412,7 @@ impl Store for SqliteStore {
         bytes: &[u8],
         reports: &[Report],
     ) -> Result<CommitOutcome, StoreError> {
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let now = now();
         let tx = self.conn.transaction()?;
         let exists = tx
             .prepare_cached("SELECT 1 FROM documents WHERE sha256 = ?1")?
@@ -326,40 +443,7 @@ impl Store for SqliteStore {
         let rowid = tx.last_insert_rowid();
         let mut touched: BTreeMap<String, bool> = BTreeMap::new();
         for r in reports {
-            let mut best: Option<(i32, String)> = None;
-            for cand in candidates(&tx, r)? {
-                let members = load_reports(&tx, &cand)?;
-                if let Some(score) = match_score(r, &members) {
-                    if score >= MATCH_THRESHOLD && best.as_ref().is_none_or(|(s, id)| score > *s || (score == *s && cand < *id)) {
-                        best = Some((score, cand));
-                    }
-                }
-            }
-            let (incident, is_new) = match best {
-                Some((_, id)) => (id, false),
-                None => (incident_id([r.key.as_str()]), true),
-            };
-            let window = r.date.map(|d| (d.first_day().to_string(), r.date_end.unwrap_or(d).last_day().to_string()));
-            tx.execute(
-                "INSERT OR REPLACE INTO reports(key, document, incident, kind, block, day_start, day_end, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    r.key,
-                    rowid,
-                    incident,
-                    kind_group(r.kind),
-                    block_of(r),
-                    window.as_ref().map(|w| w.0.clone()),
-                    window.as_ref().map(|w| w.1.clone()),
-                    serde_json::to_string(r).map_err(json_err("report"))?
-                ],
-            )?;
-            for key in &r.keys {
-                tx.execute(
-                    "INSERT INTO report_keys(key, report) VALUES (?1, ?2)",
-                    params![key, r.key],
-                )?;
-            }
+            let (incident, is_new) = place_report(&tx, rowid, r, None)?;
             let entry = touched.entry(incident).or_insert(is_new);
             *entry &= is_new;
         }
@@ -424,15 +508,7 @@ impl Store for SqliteStore {
     }
 
     fn incident(&self, id: &str) -> Result<Option<IncidentDetail>, StoreError> {
-        let id: String = self
-            .conn
-            .query_row(
-                "SELECT incident FROM incident_aliases WHERE alias = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(|| id.to_string());
+        let id = review::canonical(&self.conn, id)?;
         let body: Option<String> = self
             .conn
             .query_row("SELECT body FROM incidents WHERE id = ?1", [&id], |r| {
@@ -456,10 +532,12 @@ impl Store for SqliteStore {
         let documents = stmt
             .query_map([&id], read_document)?
             .collect::<Result<Vec<_>, _>>()?;
+        let history = review::history(&self.conn, &id)?;
         Ok(Some(IncidentDetail {
             incident,
             reports,
             documents,
+            history,
         }))
     }
 
@@ -480,6 +558,117 @@ impl Store for SqliteStore {
                 r.get(0)
             })
             .optional()?)
+    }
+
+    fn edit(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: &serde_json::Value,
+        by: &Reviewer,
+    ) -> Result<String, StoreError> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        let id = review::canonical(&tx, id)?;
+        let id = review::edit(&tx, &id, field, value, by.reason, by.who, &now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn merge(&mut self, ids: &[String], by: &Reviewer) -> Result<String, StoreError> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        let mut canon = Vec::new();
+        for id in ids {
+            let c = review::canonical(&tx, id)?;
+            if !canon.contains(&c) {
+                canon.push(c);
+            }
+        }
+        if canon.len() < 2 {
+            return Err(StoreError::BadEdit("merge needs two different incidents".into()));
+        }
+        let id = review::merge(&tx, &canon, by.reason, by.who, &now)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn split(&mut self, id: &str, report: &str, by: &Reviewer) -> Result<(String, String), StoreError> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        let id = review::canonical(&tx, id)?;
+        let out = review::split(&tx, &id, report, by.reason, by.who, &now)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn reextract(&mut self, extract: &mut Extractor) -> Result<ReextractOutcome, StoreError> {
+        let now = now();
+        let tx = self.conn.transaction()?;
+        let mut outcome = ReextractOutcome {
+            incidents_before: tx.query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get::<_, i64>(0))? as usize,
+            ..ReextractOutcome::default()
+        };
+        let pins: BTreeMap<String, String> = tx
+            .prepare("SELECT key, pin FROM reports WHERE pin IS NOT NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        // Read everything first: a document whose new extraction fails keeps its reports.
+        let mut plan: Vec<(i64, Vec<Report>)> = Vec::new();
+        {
+            let mut docs = tx.prepare(&format!("SELECT rowid, {DOC_COLUMNS}, body FROM documents ORDER BY rowid"))?;
+            let mut rows = docs.query([])?;
+            while let Some(row) = rows.next()? {
+                let rowid: i64 = row.get(0)?;
+                let doc = Document {
+                    id: row.get(1)?,
+                    sha256: row.get(2)?,
+                    media_type: row.get(3)?,
+                    fetched_at: row.get(4)?,
+                    published: row.get::<_, Option<String>>(5)?.and_then(|p| p.parse().ok()),
+                    source: row.get(6)?,
+                    lang: row.get(7)?,
+                    title: row.get(8)?,
+                    url: row.get(9)?,
+                    size: row.get::<_, i64>(10)? as u64,
+                };
+                let body: Vec<u8> = row.get(11)?;
+                outcome.documents += 1;
+                match extract(&doc, &body) {
+                    Ok(reports) => plan.push((rowid, reports)),
+                    Err(e) => {
+                        let mut old = Vec::new();
+                        for b in tx
+                            .prepare_cached("SELECT body FROM reports WHERE document = ?1 ORDER BY key")?
+                            .query_map([rowid], |r| r.get::<_, String>(0))?
+                        {
+                            old.push(serde_json::from_str(&b?).map_err(json_err("report"))?);
+                        }
+                        outcome.failed.push((doc.id.clone(), e));
+                        plan.push((rowid, old));
+                    }
+                }
+            }
+        }
+        tx.execute_batch(
+            "DELETE FROM report_keys; DELETE FROM reports; DELETE FROM incidents; DELETE FROM incident_links;",
+        )?;
+        let mut touched = BTreeSet::new();
+        for (rowid, reports) in &plan {
+            for r in reports {
+                let (id, _) = place_report(&tx, *rowid, r, pins.get(&r.key).map(String::as_str))?;
+                touched.insert(id);
+                outcome.reports += 1;
+            }
+            // Rebuild as we go so that later documents match against built incidents.
+            for id in std::mem::take(&mut touched) {
+                rebuild(&tx, &id, &now)?;
+            }
+        }
+        outcome.incidents_after =
+            tx.query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get::<_, i64>(0))? as usize;
+        tx.commit()?;
+        Ok(outcome)
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {

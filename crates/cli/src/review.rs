@@ -1,0 +1,82 @@
+//! `recount edit | merge | split | reextract`: a reviewer's corrections, recorded with who,
+//! when and why, and kept when extraction runs again.
+
+use crate::ingest::extract_document;
+use anyhow::{bail, Context, Result};
+use recount_store::{Reviewer, SqliteStore, Store};
+
+/// Who is acting: `--who`, else `RECOUNT_USER`, else the login name.
+pub fn who(flag: Option<&str>) -> String {
+    flag.map(str::to_string)
+        .or_else(|| std::env::var("RECOUNT_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Turns `field=value` into the stored edit. `place=NAME|ADCODE` becomes a full location
+/// from the gazetteer; other values are JSON when they parse as JSON, else text.
+fn parse_set(set: &str) -> Result<(String, serde_json::Value)> {
+    let (field, value) = set
+        .split_once('=')
+        .with_context(|| format!("--set '{set}': write it as field=value"))?;
+    let field = field.trim();
+    let value = value.trim();
+    if field == "place" || field == "location" {
+        if value == "null" {
+            return Ok(("location".into(), serde_json::Value::Null));
+        }
+        let geo = recount_geo::gazetteer();
+        let place = if let Some(u) = geo.unit(value).or_else(|| geo.lookup(value).into_iter().next()) {
+            geo.to_place(u, None)
+        } else if let Some(c) = geo.country(value) {
+            geo.country_place(&c, None)
+        } else {
+            bail!("--set {field}: no place is called '{value}'");
+        };
+        return Ok(("location".into(), serde_json::to_value(place)?));
+    }
+    let json = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+    Ok((field.to_string(), json))
+}
+
+pub fn edit(store: &mut SqliteStore, id: &str, sets: &[String], reason: &str, who: &str) -> Result<()> {
+    if sets.is_empty() {
+        bail!("nothing to edit: give --set field=value (fields: {})", recount_store::EDITABLE.join("; "));
+    }
+    let by = Reviewer { who, reason };
+    let mut id = id.to_string();
+    for set in sets {
+        let (field, value) = parse_set(set)?;
+        id = store.edit(&id, &field, &value, &by)?;
+    }
+    println!("edited {id}");
+    Ok(())
+}
+
+pub fn merge(store: &mut SqliteStore, ids: &[String], reason: &str, who: &str) -> Result<()> {
+    let id = store.merge(ids, &Reviewer { who, reason })?;
+    println!("merged into {id}");
+    Ok(())
+}
+
+pub fn split(store: &mut SqliteStore, id: &str, passage: &str, reason: &str, who: &str) -> Result<()> {
+    let (kept, new) = store.split(id, passage, &Reviewer { who, reason })?;
+    println!("split {passage} from {kept} into {new}");
+    Ok(())
+}
+
+pub fn reextract(store: &mut SqliteStore) -> Result<bool> {
+    let outcome = store.reextract(&mut |doc, bytes| extract_document(doc, bytes))?;
+    for (doc, e) in &outcome.failed {
+        eprintln!("error: {doc}: {e} (its previous reports were kept)");
+    }
+    println!(
+        "documents: {}, reports: {}, incidents: {} before, {} after, {} failed",
+        outcome.documents,
+        outcome.reports,
+        outcome.incidents_before,
+        outcome.incidents_after,
+        outcome.failed.len()
+    );
+    Ok(outcome.failed.is_empty())
+}

@@ -1,0 +1,419 @@
+//! Review: a person's corrections to what resolution decided, kept across re-extraction.
+//!
+//! - An **edit** sets one field of an incident; it is replayed on every rebuild, so a
+//!   new report or a re-extraction never undoes it, and the incident is flagged `reviewed`.
+//! - A **merge** pins the reports of several incidents into one group; a **split** pins
+//!   one report alone and the rest together. Pins live on report keys, which re-extraction
+//!   keeps, so the groups survive an upgrade of the extractor.
+//! - Every action is a row of the incident's history: who, when, what, and why.
+//! - **Related** incidents (an accident and the protest or dismissal that followed it)
+//!   are linked, not merged.
+
+use crate::sqlite::{json_err, load_reports, rebuild};
+use crate::StoreError;
+use recount_model::{
+    FigureKind, Flag, Incident, IncidentType, PartialDate, Place, Related,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+/// One entry of an incident's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub who: String,
+    /// edit, merge, split
+    pub action: String,
+    pub detail: serde_json::Value,
+    pub reason: Option<String>,
+}
+
+/// Fields an edit may set, and what their value must be.
+pub const EDITABLE: &[&str] = &[
+    "type (accident, strike, …)",
+    "date / date_end (YYYY, YYYY-MM, YYYY-MM-DD or null)",
+    "sector / mechanism / grievance / title / title_zh (text or null)",
+    "location (a place as JSON)",
+    "dead / injured / missing / trapped / arrested / participants / amount_cny (the best value, or null)",
+];
+
+/// Applies one edit to an incident, or says why it cannot apply.
+pub fn apply_edit(inc: &mut Incident, field: &str, value: &serde_json::Value) -> Result<(), String> {
+    let text = || -> Result<Option<String>, String> {
+        match value {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(s) if s == "null" || s.is_empty() => Ok(None),
+            serde_json::Value::String(s) => Ok(Some(s.clone())),
+            other => Ok(Some(other.to_string())),
+        }
+    };
+    let date = || -> Result<Option<PartialDate>, String> {
+        text()?.map(|s| s.parse::<PartialDate>().map_err(|e| e.to_string())).transpose()
+    };
+    match field {
+        "type" => {
+            inc.kind = text()?
+                .ok_or("type cannot be empty")?
+                .parse::<IncidentType>()?;
+        }
+        "date" => inc.date = date()?,
+        "date_end" => inc.date_end = date()?,
+        "sector" => inc.sector = text()?,
+        "mechanism" => inc.mechanism = text()?,
+        "grievance" => inc.grievance = text()?,
+        "title" => inc.title = text()?.unwrap_or_default(),
+        "title_zh" => inc.title_zh = text()?,
+        "location" => {
+            inc.location = match value {
+                serde_json::Value::Null => None,
+                v => Some(serde_json::from_value::<Place>(v.clone()).map_err(|e| format!("location: {e}"))?),
+            }
+        }
+        other => {
+            let kind: FigureKind = other.parse().map_err(|_| {
+                format!("'{other}' cannot be edited; editable fields: {}", EDITABLE.join("; "))
+            })?;
+            let best = match text()? {
+                None => None,
+                Some(s) => Some(s.trim().parse::<i64>().map_err(|_| format!("{other}: '{s}' is not a whole number"))?),
+            };
+            match inc.figures.get_mut(&kind) {
+                Some(f) => f.best = best,
+                None => {
+                    inc.figures.insert(
+                        kind,
+                        recount_model::Figure {
+                            best,
+                            low: best,
+                            high: best,
+                            claims: Vec::new(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replays the stored edits of an incident on a freshly built record.
+pub(crate) fn apply_edits(tx: &Connection, inc: &mut Incident) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT field, value FROM incident_edits WHERE incident = ?1 ORDER BY rowid",
+    )?;
+    let edits: Vec<(String, String)> = stmt
+        .query_map([&inc.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let reviewed: bool = tx
+        .prepare_cached("SELECT 1 FROM incident_history WHERE incident = ?1")?
+        .exists([&inc.id])?;
+    for (field, value) in &edits {
+        let v: serde_json::Value = serde_json::from_str(value).map_err(json_err("edit"))?;
+        // An edit that no longer applies (a field renamed by an upgrade) is skipped, not
+        // fatal: the history still shows it.
+        let _ = apply_edit(inc, field, &v);
+    }
+    if (reviewed || !edits.is_empty()) && !inc.flags.contains(&Flag::Reviewed) {
+        inc.flags.push(Flag::Reviewed);
+        inc.flags.sort();
+    }
+    Ok(())
+}
+
+/// Records an action in an incident's history.
+pub(crate) fn record(
+    tx: &Connection,
+    incident: &str,
+    who: &str,
+    action: &str,
+    detail: serde_json::Value,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    tx.execute(
+        "INSERT INTO incident_history(incident, at, who, action, detail, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![incident, at, who, action, detail.to_string(), reason],
+    )?;
+    Ok(())
+}
+
+/// The history of an incident, oldest first.
+pub(crate) fn history(conn: &Connection, incident: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT at, who, action, detail, reason FROM incident_history WHERE incident = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([incident], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at, who, action, detail, reason) = row?;
+        out.push(HistoryEntry {
+            at,
+            who,
+            action,
+            detail: serde_json::from_str(&detail).map_err(json_err("history"))?,
+            reason,
+        });
+    }
+    Ok(out)
+}
+
+/// Moves the review rows of an incident whose id changed.
+pub(crate) fn rename(tx: &Transaction, old: &str, new: &str) -> Result<(), StoreError> {
+    tx.execute("UPDATE incident_edits SET incident = ?1 WHERE incident = ?2", params![new, old])?;
+    tx.execute("UPDATE incident_history SET incident = ?1 WHERE incident = ?2", params![new, old])?;
+    tx.execute(
+        "INSERT OR REPLACE INTO incident_aliases(alias, incident) VALUES (?1, ?2)",
+        params![old, new],
+    )?;
+    tx.execute("UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2", params![new, old])?;
+    tx.execute("DELETE FROM incident_aliases WHERE alias = incident", [])?;
+    unlink(tx, old)
+}
+
+/// The current id an id or former id names.
+pub(crate) fn canonical(conn: &Connection, id: &str) -> Result<String, StoreError> {
+    Ok(conn
+        .query_row("SELECT incident FROM incident_aliases WHERE alias = ?1", [id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| id.to_string()))
+}
+
+/// Removes an incident's links and the mirror entries in the linked incidents.
+pub(crate) fn unlink(tx: &Connection, id: &str) -> Result<(), StoreError> {
+    let others: Vec<String> = tx
+        .prepare_cached("SELECT b FROM incident_links WHERE a = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    tx.execute("DELETE FROM incident_links WHERE a = ?1 OR b = ?1", [id])?;
+    for other in others {
+        patch_related(tx, &other, |rel| rel.retain(|r| r.id != id))?;
+    }
+    Ok(())
+}
+
+fn patch_related(
+    tx: &Connection,
+    id: &str,
+    change: impl FnOnce(&mut Vec<Related>),
+) -> Result<(), StoreError> {
+    let body: Option<String> = tx
+        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    if let Some(body) = body {
+        let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
+        change(&mut inc.related);
+        let body = serde_json::to_string(&inc).map_err(json_err("incident"))?;
+        tx.execute("UPDATE incidents SET body = ?1 WHERE id = ?2", params![body, id])?;
+    }
+    Ok(())
+}
+
+/// Days within which an accident and a protest, strike or enforcement action in the
+/// same place are taken to be connected.
+const RELATED_DAYS: u64 = 90;
+
+/// Links an incident with the incidents it is connected to: an accident and the
+/// protest, strike, dismissal or prosecution that followed it in the same place.
+/// Returns the incident's own `related` list and writes the mirror entries.
+pub(crate) fn relate(tx: &Connection, inc: &Incident) -> Result<Vec<Related>, StoreError> {
+    unlink(tx, &inc.id)?;
+    let (Some(date), Some(code)) = (inc.date, inc.location.as_ref().and_then(|l| l.adcode.clone())) else {
+        return Ok(Vec::new());
+    };
+    let follows = |k: IncidentType| {
+        matches!(
+            k,
+            IncidentType::Protest | IncidentType::Strike | IncidentType::Enforcement | IncidentType::Corruption
+        )
+    };
+    let is_accident = inc.kind == IncidentType::Accident;
+    if !is_accident && !follows(inc.kind) {
+        return Ok(Vec::new());
+    }
+    let pad = chrono::Days::new(RELATED_DAYS);
+    let prefix = &code[..4.min(code.len())];
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, kind, day_start, adcode FROM incidents
+         WHERE id != ?1 AND adcode LIKE ?2 AND day_start >= ?3 AND day_start <= ?4",
+    )?;
+    let rows: Vec<(String, String, String, String)> = stmt
+        .query_map(
+            params![
+                inc.id,
+                format!("{prefix}%"),
+                (date.first_day() - pad).to_string(),
+                (date.last_day() + pad).to_string()
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?
+        .collect::<Result<_, _>>()?;
+    let mut related = Vec::new();
+    for (other, kind, day, other_code) in rows {
+        let Ok(kind) = kind.parse::<IncidentType>() else { continue };
+        let nested = recount_resolve::adcode_contains(&code, &other_code)
+            || recount_resolve::adcode_contains(&other_code, &code);
+        if !nested {
+            continue;
+        }
+        let own_day = date.first_day().to_string();
+        // The accident comes first; what follows it answers it.
+        let (mine, theirs) = if is_accident && follows(kind) && day >= own_day {
+            ("led_to", "response_to")
+        } else if follows(inc.kind) && kind == IncidentType::Accident && day <= own_day {
+            ("response_to", "led_to")
+        } else {
+            continue;
+        };
+        tx.execute(
+            "INSERT OR REPLACE INTO incident_links(a, b, relation) VALUES (?1, ?2, ?3), (?2, ?1, ?4)",
+            params![inc.id, other, mine, theirs],
+        )?;
+        let me = inc.id.clone();
+        patch_related(tx, &other, |rel| {
+            rel.retain(|r| r.id != me);
+            rel.push(Related {
+                id: me.clone(),
+                relation: theirs.to_string(),
+            });
+        })?;
+        related.push(Related {
+            id: other,
+            relation: mine.to_string(),
+        });
+    }
+    related.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(related)
+}
+
+/// Stores an edit after checking it applies, records it, and rebuilds the incident.
+pub(crate) fn edit(
+    tx: &Transaction,
+    id: &str,
+    field: &str,
+    value: &serde_json::Value,
+    reason: &str,
+    who: &str,
+    now: &str,
+) -> Result<String, StoreError> {
+    let body: Option<String> = tx
+        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    let body = body.ok_or_else(|| StoreError::NoIncident(id.to_string()))?;
+    let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
+    let before = field_value(&inc, field);
+    apply_edit(&mut inc, field, value).map_err(StoreError::BadEdit)?;
+    tx.execute(
+        "INSERT INTO incident_edits(incident, field, value) VALUES (?1, ?2, ?3)",
+        params![id, field, value.to_string()],
+    )?;
+    record(
+        tx,
+        id,
+        who,
+        "edit",
+        serde_json::json!({"field": field, "from": before, "to": value}),
+        reason,
+    )?;
+    rebuild(tx, id, now)
+}
+
+fn field_value(inc: &Incident, field: &str) -> serde_json::Value {
+    let v = serde_json::to_value(inc).unwrap_or_default();
+    match field.parse::<FigureKind>() {
+        Ok(kind) => serde_json::json!(inc.figures.get(&kind).and_then(|f| f.best)),
+        Err(_) => v.get(field).cloned().unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// Report keys of an incident, smallest first.
+fn keys_of(tx: &Connection, id: &str) -> Result<Vec<String>, StoreError> {
+    let mut keys: Vec<String> = load_reports(tx, id)?.into_iter().map(|r| r.key).collect();
+    keys.sort();
+    Ok(keys)
+}
+
+/// Pins the reports of several incidents into one and rebuilds it.
+pub(crate) fn merge(
+    tx: &Transaction,
+    ids: &[String],
+    reason: &str,
+    who: &str,
+    now: &str,
+) -> Result<String, StoreError> {
+    let mut all = Vec::new();
+    for id in ids {
+        if !tx
+            .prepare_cached("SELECT 1 FROM incidents WHERE id = ?1")?
+            .exists([id])?
+        {
+            return Err(StoreError::NoIncident(id.clone()));
+        }
+        all.extend(keys_of(tx, id)?);
+    }
+    all.sort();
+    let pin = format!("group:{}", all.first().cloned().unwrap_or_default());
+    let target = &ids[0];
+    for id in ids {
+        tx.execute(
+            "UPDATE reports SET pin = ?1, incident = ?2 WHERE incident = ?3",
+            params![pin, target, id],
+        )?;
+        if id != target {
+            tx.execute("DELETE FROM incidents WHERE id = ?1", [id])?;
+            rename(tx, id, target)?;
+        }
+    }
+    record(tx, target, who, "merge", serde_json::json!({"merged": ids}), reason)?;
+    rebuild(tx, target, now)
+}
+
+/// Pins one report alone (its own incident) and the rest of its incident together.
+pub(crate) fn split(
+    tx: &Transaction,
+    id: &str,
+    report: &str,
+    reason: &str,
+    who: &str,
+    now: &str,
+) -> Result<(String, String), StoreError> {
+    let keys = keys_of(tx, id)?;
+    if keys.is_empty() {
+        return Err(StoreError::NoIncident(id.to_string()));
+    }
+    if !keys.iter().any(|k| k == report) {
+        return Err(StoreError::BadEdit(format!(
+            "report {report} is not part of incident {id}; its reports are: {}",
+            keys.join(", ")
+        )));
+    }
+    if keys.len() == 1 {
+        return Err(StoreError::BadEdit(format!(
+            "incident {id} has only one report; there is nothing to split"
+        )));
+    }
+    let rest: Vec<&String> = keys.iter().filter(|k| *k != report).collect();
+    let group = format!("group:{}", rest[0]);
+    let new_id = recount_resolve::incident_id([report]);
+    tx.execute(
+        "UPDATE reports SET pin = ?1 WHERE incident = ?2 AND key != ?3",
+        params![group, id, report],
+    )?;
+    tx.execute(
+        "UPDATE reports SET pin = ?1, incident = ?2 WHERE key = ?3",
+        params![format!("alone:{report}"), new_id, report],
+    )?;
+    let detail = serde_json::json!({"report": report, "from": id, "to": new_id});
+    record(tx, id, who, "split", detail.clone(), reason)?;
+    let kept = rebuild(tx, id, now)?;
+    record(tx, &new_id, who, "split", detail, reason)?;
+    let split_off = rebuild(tx, &new_id, now)?;
+    Ok((kept, split_off))
+}
