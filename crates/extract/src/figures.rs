@@ -17,11 +17,59 @@ static NOT_PEOPLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Category words after a number: the nearest one decides.
 const AFTER_CUES: &[(FigureKind, &[&str])] = &[
-    (FigureKind::Dead, &["死亡", "身亡", "遇难", "丧生", "罹难", "离世", "殒命", "死", "killed", "dead", "died", "deaths", "death", "fatalities", "fatality", "casualties", "lost their lives", "perished", "bodies", "were killed"]),
-    (FigureKind::Injured, &["受伤", "伤", "injured", "injuries", "wounded", "hurt"]),
-    (FigureKind::Missing, &["失踪", "下落不明", "失联", "missing", "unaccounted"]),
+    (
+        FigureKind::Dead,
+        &[
+            "死亡",
+            "身亡",
+            "遇难",
+            "丧生",
+            "罹难",
+            "离世",
+            "殒命",
+            "死",
+            "killed",
+            "dead",
+            "died",
+            "deaths",
+            "death",
+            "fatalities",
+            "fatality",
+            "casualties",
+            "lost their lives",
+            "perished",
+            "bodies",
+            "were killed",
+        ],
+    ),
+    (
+        FigureKind::Injured,
+        &["受伤", "伤", "injured", "injuries", "wounded", "hurt"],
+    ),
+    (
+        FigureKind::Missing,
+        &["失踪", "下落不明", "失联", "missing", "unaccounted"],
+    ),
     (FigureKind::Trapped, &["被困", "被埋", "trapped", "buried"]),
-    (FigureKind::Arrested, &["被抓", "抓走", "带走", "带上警车", "强制措施", "被控制", "被拘", "拘留", "逮捕", "刑拘", "arrested", "detained", "taken away", "taken into custody"]),
+    (
+        FigureKind::Arrested,
+        &[
+            "被抓",
+            "抓走",
+            "带走",
+            "带上警车",
+            "强制措施",
+            "被控制",
+            "被拘",
+            "拘留",
+            "逮捕",
+            "刑拘",
+            "arrested",
+            "detained",
+            "taken away",
+            "taken into custody",
+        ],
+    ),
 ];
 
 /// Words right before a number that say what it counts ("the deaths of 12 miners").
@@ -32,12 +80,59 @@ static BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// People nouns that make a count of participants when the event is collective action.
 const PEOPLE: &[&str] = &[
-    "工人", "村民", "投资者", "投资人", "储户", "购房者", "商户", "老兵", "民众", "市民", "渔民", "员工", "矿工", "家属", "业主", "农民", "司机", "教师", "学生", "群众", "受害者", "退伍",
-    "workers", "villagers", "investors", "veterans", "residents", "people", "protesters", "miners", "employees", "fishermen", "drivers", "teachers", "students", "owners", "farmers", "family members", "relatives", "victims", "demonstrators", "staff",
+    "工人",
+    "村民",
+    "投资者",
+    "投资人",
+    "储户",
+    "购房者",
+    "商户",
+    "老兵",
+    "民众",
+    "市民",
+    "渔民",
+    "员工",
+    "矿工",
+    "家属",
+    "业主",
+    "农民",
+    "司机",
+    "教师",
+    "学生",
+    "群众",
+    "受害者",
+    "退伍",
+    "workers",
+    "villagers",
+    "investors",
+    "veterans",
+    "residents",
+    "people",
+    "protesters",
+    "miners",
+    "employees",
+    "fishermen",
+    "drivers",
+    "teachers",
+    "students",
+    "owners",
+    "farmers",
+    "family members",
+    "relatives",
+    "victims",
+    "demonstrators",
+    "staff",
 ];
 
 /// Nouns for the family of a victim: a count of them is never a toll.
-const RELATIVES: &[&str] = &["relatives", "family members", "families", "亲属", "家属", "遗属"];
+const RELATIVES: &[&str] = &[
+    "relatives",
+    "family members",
+    "families",
+    "亲属",
+    "家属",
+    "遗属",
+];
 
 /// Amounts below this are wages, fines or fees, not the money a case is about,
 /// unless the sentence says the sum was owed, lost or taken.
@@ -51,11 +146,19 @@ static SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
 
 fn kind_of_cue(cue: &str) -> Option<FigureKind> {
     let cue = cue.to_lowercase();
-    if cue.contains("death") || cue.contains("kill") || cue.contains("murder") || cue.contains("遇难") || cue.contains("死亡") {
+    if cue.contains("death")
+        || cue.contains("kill")
+        || cue.contains("murder")
+        || cue.contains("遇难")
+        || cue.contains("死亡")
+    {
         Some(FigureKind::Dead)
     } else if cue.contains("injur") {
         Some(FigureKind::Injured)
-    } else if ["arrest", "detain", "带走", "抓走", "拘留", "逮捕", "刑拘"].iter().any(|w| cue.contains(w)) {
+    } else if ["arrest", "detain", "带走", "抓走", "拘留", "逮捕", "刑拘"]
+        .iter()
+        .any(|w| cue.contains(w))
+    {
         Some(FigureKind::Arrested)
     } else if cue.contains("trap") {
         Some(FigureKind::Trapped)
@@ -74,7 +177,8 @@ fn first_cue(after: &str) -> Option<(usize, FigureKind)> {
             while let Some(pos) = lower[from..].find(cue) {
                 let at = from + pos;
                 let ascii = cue.is_ascii();
-                let before_ok = !ascii || at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+                let before_ok =
+                    !ascii || at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
                 if before_ok {
                     if best.is_none_or(|(p, _)| at < p) {
                         best = Some((at, *kind));
@@ -139,8 +243,10 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         };
         // "thirty relatives of miners killed": the count is of the relatives.
         let head: String = after.chars().take(14).collect::<String>().to_lowercase();
-        let kind = if matches!(kind, FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped)
-            && RELATIVES.iter().any(|r| head.contains(r))
+        let kind = if matches!(
+            kind,
+            FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped
+        ) && RELATIVES.iter().any(|r| head.contains(r))
         {
             if collective {
                 FigureKind::Participants
@@ -171,10 +277,17 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
     // "Reported 9 deaths, the real toll is 14, 5 were concealed": when a sentence says a
     // toll was hidden and gives two, the smaller is the one disputed.
     if !disputes.is_empty() {
-        let dead: Vec<i64> = out.iter().filter(|c| c.kind == FigureKind::Dead).map(|c| c.value).collect();
+        let dead: Vec<i64> = out
+            .iter()
+            .filter(|c| c.kind == FigureKind::Dead)
+            .map(|c| c.value)
+            .collect();
         if let Some(&max) = dead.iter().max() {
             if dead.len() > 1 {
-                for c in out.iter_mut().filter(|c| c.kind == FigureKind::Dead && c.value < max) {
+                for c in out
+                    .iter_mut()
+                    .filter(|c| c.kind == FigureKind::Dead && c.value < max)
+                {
                     c.disputed = true;
                 }
             }
@@ -228,6 +341,8 @@ pub fn is_aggregate(sentence: &str) -> bool {
             .expect("event-count pattern")
     });
     let has_number = sentence.chars().any(|c| c.is_ascii_digit())
-        || ["hundred", "thousand", "million", "万", "千"].iter().any(|w| sentence.contains(w));
+        || ["hundred", "thousand", "million", "万", "千"]
+            .iter()
+            .any(|w| sentence.contains(w));
     (has_number && lexicon().has(sentence, "aggregate")) || EVENT_COUNT.is_match(sentence)
 }

@@ -55,10 +55,14 @@ impl Lexicon {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            assert!(cols.len() == 4, "data/lexicon.tsv line {}: want 4 tab-separated columns", n + 1);
-            let weight = cols[2]
-                .parse()
-                .unwrap_or_else(|_| panic!("data/lexicon.tsv line {}: weight is not a number", n + 1));
+            assert!(
+                cols.len() == 4,
+                "data/lexicon.tsv line {}: want 4 tab-separated columns",
+                n + 1
+            );
+            let weight = cols[2].parse().unwrap_or_else(|_| {
+                panic!("data/lexicon.tsv line {}: weight is not a number", n + 1)
+            });
             entries.push(Entry {
                 field: cols[0].to_string(),
                 value: cols[1].to_string(),
@@ -136,15 +140,22 @@ mod tests {
             .map(|h| h.entry.value.clone())
             .collect();
         assert_eq!(fields, vec!["protest"]);
-        assert!(lex.hits("a bore hole").iter().all(|h| h.entry.value != "metal_mining"));
+        assert!(lex
+            .hits("a bore hole")
+            .iter()
+            .all(|h| h.entry.value != "metal_mining"));
     }
 
     #[test]
     fn chinese_terms_match_inside_text() {
         let lex = lexicon();
         let hits = lex.hits("某煤矿发生瓦斯爆炸");
-        assert!(hits.iter().any(|h| h.entry.field == "type" && h.entry.value == "accident"));
-        assert!(hits.iter().any(|h| h.entry.field == "sector" && h.entry.value == "coal_mining"));
+        assert!(hits
+            .iter()
+            .any(|h| h.entry.field == "type" && h.entry.value == "accident"));
+        assert!(hits
+            .iter()
+            .any(|h| h.entry.field == "sector" && h.entry.value == "coal_mining"));
     }
 
     #[test]

@@ -67,8 +67,7 @@ static YEAR_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Phrases that put the events that follow in the year before publication.
 static LAST_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\blast year'?s\b|\bof last year\b|去年的|去年发生")
-        .expect("last-year pattern")
+    Regex::new(r"(?i)\blast year'?s\b|\bof last year\b|去年的|去年发生").expect("last-year pattern")
 });
 
 /// An accident named by its date, as Chinese reports do: “4·9”事故, 7.23 矿难.
@@ -85,8 +84,10 @@ static OFFICIAL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Phrases that say an event goes on, so its new date extends the earlier event.
 static CONTINUING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)still ongoing|still continu|was continuing|仍在持续|仍在继续|持续至今|截至.{0,12}仍")
-        .expect("continuation pattern")
+    Regex::new(
+        r"(?i)still ongoing|still continu|was continuing|仍在持续|仍在继续|持续至今|截至.{0,12}仍",
+    )
+    .expect("continuation pattern")
 });
 
 /// Phrases that refer back to the event just told ("during the incident", 事故中).
@@ -126,7 +127,8 @@ pub fn extract(input: &Input) -> Vec<Report> {
         let sentence = &text[s.range.clone()];
         let anchor = section_anchor[s.section];
         if let Some(c) = YEAR_CONTEXT.captures(sentence) {
-            if let Some(y) = referent_year(c.get(1).map(|m| m.as_str()), &runs, text, s.range.start) {
+            if let Some(y) = referent_year(c.get(1).map(|m| m.as_str()), &runs, text, s.range.start)
+            {
                 year_override = Some((y, s.paragraph + 1));
             }
         }
@@ -206,7 +208,10 @@ pub fn extract(input: &Input) -> Vec<Report> {
         let mut claims: Vec<ClaimDraft> = Vec::new();
         for sentence in split_again(&c.text) {
             for claim in figures::claims(sentence, collective, voice) {
-                if !claims.iter().any(|x| x.kind == claim.kind && x.value == claim.value) {
+                if !claims
+                    .iter()
+                    .any(|x| x.kind == claim.kind && x.value == claim.value)
+                {
                     claims.push(claim);
                 }
             }
@@ -217,7 +222,10 @@ pub fn extract(input: &Input) -> Vec<Report> {
             && !claims.iter().any(|x| {
                 matches!(
                     x.kind,
-                    FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped
+                    FigureKind::Dead
+                        | FigureKind::Injured
+                        | FigureKind::Missing
+                        | FigureKind::Trapped
                 )
             })
         {
@@ -280,9 +288,11 @@ fn referent_year(name: Option<&str>, runs: &[Candidate], text: &str, before: usi
             let lower = r.text.to_lowercase();
             let named = words.iter().any(|w| lower.contains(w.as_str()));
             let placed = geo.mentions(&r.text).iter().any(|m| {
-                m.units
-                    .iter()
-                    .any(|u| wanted.iter().any(|w| recount_resolve_free::contains(w, &u.adcode)))
+                m.units.iter().any(|u| {
+                    wanted
+                        .iter()
+                        .any(|w| recount_resolve_free::contains(w, &u.adcode))
+                })
             });
             if named || placed {
                 return Some(d.year);
@@ -310,8 +320,24 @@ mod recount_resolve_free {
 
 /// Words right before a date that make it a reference point, not the event's date.
 const REFERENCE_BEFORE: &[&str] = &[
-    "born on", "born", "since", "自", "从", "继", "until", "before", "by", "as of", "成立于", "始建于",
-    "建于", "投产于", "founded in", "established in", "set up in", "opened in",
+    "born on",
+    "born",
+    "since",
+    "自",
+    "从",
+    "继",
+    "until",
+    "before",
+    "by",
+    "as of",
+    "成立于",
+    "始建于",
+    "建于",
+    "投产于",
+    "founded in",
+    "established in",
+    "set up in",
+    "opened in",
 ];
 
 /// An English dateline: "KITWE, Oct 30 —", "BEIJING, March 3 (Reuters) -".
@@ -321,8 +347,18 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Day words that refer to the date of the sentence before.
 const ANAPHORIC_DAYS: &[&str] = &[
-    "当天", "当日", "同日", "当晚", "当夜", "次日", "翌日", "第二天", "that day", "the same day",
-    "the next day", "the following day",
+    "当天",
+    "当日",
+    "同日",
+    "当晚",
+    "当夜",
+    "次日",
+    "翌日",
+    "第二天",
+    "that day",
+    "the same day",
+    "the next day",
+    "the following day",
 ];
 
 /// The date an accident's name gives (“4·9”事故 → April 9), the year from context.
@@ -362,7 +398,9 @@ fn sentence_date(
                 && before.ends_with(['“', '「', '"', '‘', '『'].as_slice())
                 && after.starts_with(['”', '」', '"', '’', '』'].as_slice());
             let dateline = DATELINE.is_match(&sentence[..m.span.start])
-                && after.trim_start().starts_with(['—', '–', '-', '('].as_slice());
+                && after
+                    .trim_start()
+                    .starts_with(['—', '–', '-', '('].as_slice());
             // A birth date, a dateline, or a date that only bounds a span ("since
             // September", 自去年以来, "as of") is not the date of the event told.
             let reference = ["出生", "电", "以来", "后", "报道", "的报道", "刊"]
@@ -461,13 +499,34 @@ fn classify(text: &str) -> Option<IncidentType> {
 /// "threatened to strike"): such a word tells no event.
 fn hypothetical(text: &str, at: usize) -> bool {
     const MARKERS: &[&str] = &[
-        "会再次", "将再次", "扬言", "威胁", "如果", "若再", "准备", "计划", "打算", "未发生", "没有发生",
-        "未出现", "未造成", "threatened to ",
-        "threaten to ", "plan to ", "plans to ", "planned to ", "vowed to ", "will ", "would ", "could ",
+        "会再次",
+        "将再次",
+        "扬言",
+        "威胁",
+        "如果",
+        "若再",
+        "准备",
+        "计划",
+        "打算",
+        "未发生",
+        "没有发生",
+        "未出现",
+        "未造成",
+        "threatened to ",
+        "threaten to ",
+        "plan to ",
+        "plans to ",
+        "planned to ",
+        "vowed to ",
+        "will ",
+        "would ",
+        "could ",
         "may ",
     ];
     let start = at.saturating_sub(24);
-    let start = (start..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
+    let start = (start..=at)
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(at);
     let window = text[start..at].to_lowercase();
     MARKERS.iter().any(|m| window.contains(m))
 }
@@ -515,7 +574,11 @@ fn absorb(into: &mut Candidate, from: Candidate) {
     into.text.push(' ');
     into.text.push_str(&from.text);
     for c in from.claims {
-        if !into.claims.iter().any(|x| x.kind == c.kind && x.value == c.value) {
+        if !into
+            .claims
+            .iter()
+            .any(|x| x.kind == c.kind && x.value == c.value)
+        {
             into.claims.push(c);
         }
     }
@@ -529,7 +592,8 @@ fn absorb(into: &mut Candidate, from: Candidate) {
             into.keys.push(k);
         }
     }
-    if place_depth(&from.place) > place_depth(&into.place) && places_agree(&into.place, &from.place) {
+    if place_depth(&from.place) > place_depth(&into.place) && places_agree(&into.place, &from.place)
+    {
         into.place = from.place;
         into.place_uncertain = from.place_uncertain;
     }
@@ -569,9 +633,9 @@ fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
         let continuing = (c.continuation || follow_up) && c.date.is_some();
         if c.date.is_some() && !continuing {
             // Earlier undated runs of this type in this section lead into this event.
-            let (lead, rest): (Vec<_>, Vec<_>) = pending
-                .into_iter()
-                .partition(|p| p.section == c.section && p.kind == c.kind && places_agree(&p.place, &c.place));
+            let (lead, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| {
+                p.section == c.section && p.kind == c.kind && places_agree(&p.place, &c.place)
+            });
             pending = rest;
             let mut c = c;
             for p in lead {
@@ -660,10 +724,18 @@ fn facet(text: &str, field: &str) -> Option<String> {
         .map(|(v, _)| v.to_string())
 }
 
-fn title_of(kind: IncidentType, mechanism: Option<&str>, sector: Option<&str>, grievance: Option<&str>, place: Option<&Place>) -> String {
+fn title_of(
+    kind: IncidentType,
+    mechanism: Option<&str>,
+    sector: Option<&str>,
+    grievance: Option<&str>,
+    place: Option<&Place>,
+) -> String {
     let what = match kind {
         IncidentType::Accident => {
-            let m = mechanism.map(|m| m.replace('_', " ")).unwrap_or_else(|| "accident".into());
+            let m = mechanism
+                .map(|m| m.replace('_', " "))
+                .unwrap_or_else(|| "accident".into());
             match sector {
                 Some("coal_mining") => format!("Coal mine {m}"),
                 Some(s) => format!("{} {m}", capitalise(&s.replace('_', " "))),
@@ -704,7 +776,13 @@ fn to_report(input: &Input, index: usize, c: Candidate) -> Report {
     let lang = lang_of(&c.text);
     let title = match (&c.heading, lang) {
         (Some(h), "zh") if lang_of(h) == "zh" => h.clone(),
-        _ => title_of(kind, mechanism.as_deref(), sector.as_deref(), grievance.as_deref(), c.place.as_ref()),
+        _ => title_of(
+            kind,
+            mechanism.as_deref(),
+            sector.as_deref(),
+            grievance.as_deref(),
+            c.place.as_ref(),
+        ),
     };
     let quote: String = c.text.chars().take(600).collect();
     Report {

@@ -37,7 +37,9 @@ const ZH_SUFFIXES: &[(&str, &str, &str)] = &[
 ];
 
 /// Characters that end a Chinese name when walking left from its suffix.
-const ZH_STOPS: &str = ",，。、；;：:的在于和与是为将被向从到对了及或“”「」《》()（）【】 \n\t0123456789";
+/// Determiners (一煤矿 "a coal mine", 某公司 "a company", 该矿 "the mine") end a name too.
+const ZH_STOPS: &str =
+    ",，。、；;：:的在于和与是为将被向从到对了及或“”「」《》()（）【】 \n\t0123456789一某该这此其";
 
 /// Place endings: a name walk stops after a full administrative name (…县大河煤矿 → 大河煤矿).
 const ADMIN_ENDS: &[char] = &['省', '市', '县', '区', '旗', '盟', '州', '镇', '乡', '村'];
@@ -48,7 +50,22 @@ static EN_ORG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Leading words that are not part of an English name.
-const EN_DROP: &[&str] = &["The", "A", "An", "At", "In", "On", "Of", "By", "From", "Hong", "Kong-Funded", "State-Owned", "Chinese", "Local"];
+const EN_DROP: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "At",
+    "In",
+    "On",
+    "Of",
+    "By",
+    "From",
+    "Hong",
+    "Kong-Funded",
+    "State-Owned",
+    "Chinese",
+    "Local",
+];
 
 fn category(suffix: &str) -> &'static str {
     let s = suffix.to_lowercase();
@@ -125,9 +142,16 @@ pub fn find(text: &str) -> Vec<Found> {
             continue;
         }
         let dropped: usize = words.len() - keep.len();
-        let offset = stem_m.as_str().split_whitespace().take(dropped).map(|w| w.len()).sum::<usize>();
+        let offset = stem_m
+            .as_str()
+            .split_whitespace()
+            .take(dropped)
+            .map(|w| w.len())
+            .sum::<usize>();
         let start = stem_m.start() + stem_m.as_str()[..].find(keep[0]).unwrap_or(offset);
-        let name = text[start..whole.end()].trim_end_matches([',', ' ']).to_string();
+        let name = text[start..whole.end()]
+            .trim_end_matches([',', ' '])
+            .to_string();
         let stem: String = keep.join("").to_lowercase().replace(['\'', '’', '-'], "");
         let role = match category(suffix.as_str()) {
             "mine" => "operator",

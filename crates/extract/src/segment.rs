@@ -50,7 +50,11 @@ fn heading_of(line: &str) -> Option<(String, String)> {
     let m = HEADING_DATE.captures(line)?;
     let whole = m.get(0)?;
     let cjk = line.chars().filter(|c| is_cjk(*c)).count();
-    let limit = if cjk * 3 > line.chars().count() { 90 } else { 260 };
+    let limit = if cjk * 3 > line.chars().count() {
+        90
+    } else {
+        260
+    };
     if line.chars().count() > limit {
         return None;
     }
@@ -173,14 +177,14 @@ pub fn sentences(text: &str, par: Range<usize>) -> Vec<Range<usize>> {
             '。' | '！' | '？' | '；' => true,
             '.' | '!' | '?' => {
                 let next = chars.get(k + 1).map(|x| x.1);
-                let followed = next.is_none_or(|n| n.is_whitespace() || matches!(n, '"' | '”' | '’' | ')'));
+                let followed =
+                    next.is_none_or(|n| n.is_whitespace() || matches!(n, '"' | '”' | '’' | ')'));
                 let word: String = s[start..i]
                     .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
                     .next()
                     .unwrap_or("")
                     .to_ascii_lowercase();
-                followed
-                    && c != '.'
+                followed && c != '.'
                     || (followed
                         && !ABBREVIATIONS.contains(&word.as_str())
                         && !(word.len() == 1 && word.chars().all(|x| x.is_ascii_alphabetic())))
@@ -190,7 +194,11 @@ pub fn sentences(text: &str, par: Range<usize>) -> Vec<Range<usize>> {
         if boundary {
             // Keep a closing quote with its sentence.
             let mut stop = end;
-            while let Some(q) = s[stop..].chars().next().filter(|q| matches!(q, '”' | '"' | '’' | '」')) {
+            while let Some(q) = s[stop..]
+                .chars()
+                .next()
+                .filter(|q| matches!(q, '”' | '"' | '’' | '」'))
+            {
                 stop += q.len_utf8();
             }
             if s[start..stop].trim().chars().any(|ch| ch.is_alphanumeric()) {

@@ -12,7 +12,11 @@ fn run(text: &str, published: &str) -> Vec<Report> {
 }
 
 fn best(r: &Report, kind: FigureKind) -> Option<i64> {
-    r.claims.iter().filter(|c| c.kind == kind).map(|c| c.value).max()
+    r.claims
+        .iter()
+        .filter(|c| c.kind == kind)
+        .map(|c| c.value)
+        .max()
 }
 
 #[test]
@@ -38,7 +42,10 @@ fn bilingual_tellings_of_one_strike_are_one_report() {
     assert_eq!(r.kind, IncidentType::Strike);
     assert_eq!(r.grievance.as_deref(), Some("wage_arrears"));
     assert_eq!(best(r, FigureKind::Participants), Some(300));
-    assert_eq!(r.place.as_ref().and_then(|p| p.adcode.as_deref()), Some("441900"));
+    assert_eq!(
+        r.place.as_ref().and_then(|p| p.adcode.as_deref()),
+        Some("441900")
+    );
 }
 
 #[test]
@@ -56,7 +63,10 @@ fn an_undated_lead_joins_the_dated_sentence_that_follows() {
     assert_eq!(r.date.unwrap().to_string(), "2024-04-09");
     assert_eq!(best(r, FigureKind::Dead), Some(3));
     assert_eq!(best(r, FigureKind::Trapped), Some(12));
-    assert_eq!(r.place.as_ref().and_then(|p| p.adcode.as_deref()), Some("140431"));
+    assert_eq!(
+        r.place.as_ref().and_then(|p| p.adcode.as_deref()),
+        Some("140431")
+    );
 }
 
 #[test]
@@ -89,14 +99,20 @@ fn arrests_at_a_protest_stay_with_the_protest() {
     let r = &reports[0];
     assert_eq!(r.kind, IncidentType::Protest);
     assert_eq!(best(r, FigureKind::Arrested), Some(6));
-    let p = r.claims.iter().find(|c| c.kind == FigureKind::Participants).unwrap();
+    let p = r
+        .claims
+        .iter()
+        .find(|c| c.kind == FigureKind::Participants)
+        .unwrap();
     assert_eq!((p.value, p.qualifier), (100, Qualifier::AtLeast));
 }
 
 #[test]
 fn a_financial_collapse_is_no_accident() {
     let text = "In late September 2024, the lending platform in Weinan collapsed, leaving investors unpaid.";
-    assert!(run(text, "2024-10-10").iter().all(|r| r.kind != IncidentType::Accident));
+    assert!(run(text, "2024-10-10")
+        .iter()
+        .all(|r| r.kind != IncidentType::Accident));
 }
 
 fn run_titled(text: &str, title: &str, published: &str) -> Vec<Report> {
@@ -133,7 +149,8 @@ fn a_named_accident_dates_its_own_report_but_not_a_protest() {
     let r = &run(&format!("重庆市{rescue}"), "2024-03-13")[0];
     assert_eq!(r.kind, IncidentType::Accident);
     assert_eq!(r.date.unwrap().to_string(), "2024-03-05");
-    let protest = "3月15日上午,四十多名重庆市永川区“3·5”透水事故遇难者家属聚集在区政府门前,拉起横幅。";
+    let protest =
+        "3月15日上午,四十多名重庆市永川区“3·5”透水事故遇难者家属聚集在区政府门前,拉起横幅。";
     let p = &run(protest, "2024-03-16")[0];
     assert_eq!(p.kind, IncidentType::Protest);
     assert_eq!(p.date.unwrap().to_string(), "2024-03-15");
@@ -145,10 +162,15 @@ fn datelines_citations_and_since_are_not_event_dates() {
     let r = &run(text, "2024-03-09")[0];
     assert_eq!(r.date.unwrap().to_string(), "2024-03-08");
     let since = "Workers at a textile mill in Kaiping, Jiangmen, Guangdong have staged a strike since September.";
-    assert!(run(since, "2024-11-01").is_empty(), "no event date but the span's start");
+    assert!(
+        run(since, "2024-11-01").is_empty(),
+        "no event date but the span's start"
+    );
     let cited = "本月初,遇难矿工家属曾在县政府门前聚集抗议(见本刊11月5日报道)。";
     let reports = run(cited, "2024-11-20");
-    assert!(reports.iter().all(|r| r.date.map(|d| d.to_string()) != Some("2024-11-05".into())));
+    assert!(reports
+        .iter()
+        .all(|r| r.date.map(|d| d.to_string()) != Some("2024-11-05".into())));
 }
 
 #[test]
@@ -169,7 +191,9 @@ fn threatened_or_negated_events_are_not_events() {
 fn a_channel_named_yesterday_is_not_a_date() {
     let text = "In the first half of March, the “Yesterday” channel recorded a strike at a steel plant in Tangshan, Hebei.";
     let reports = run(text, "2024-03-20");
-    assert!(reports.iter().all(|r| r.date.map(|d| d.precision()) != Some(recount_model::Precision::Day)));
+    assert!(reports
+        .iter()
+        .all(|r| r.date.map(|d| d.precision()) != Some(recount_model::Precision::Day)));
 }
 
 #[test]
@@ -186,10 +210,19 @@ fn an_official_notice_speaks_for_officials_and_concealment_disputes_the_lower_to
     let text = "2024年5月8日,贵州省六盘水市水城区一煤矿发生瓦斯爆炸事故,造成6人死亡。";
     let r = &run_titled(text, "关于水城区一煤矿瓦斯爆炸事故的通报", "2024-05-09")[0];
     assert_eq!(r.claims[0].attributed_to, recount_model::Speaker::Official);
-    let hidden = "5月20日,调查组核查认定,此前通报死亡6人的水城区煤矿瓦斯爆炸事故实际死亡9人,矿方瞒报3人。";
+    let hidden =
+        "5月20日,调查组核查认定,此前通报死亡6人的水城区煤矿瓦斯爆炸事故实际死亡9人,矿方瞒报3人。";
     let r = &run(hidden, "2024-05-21")[0];
-    let six = r.claims.iter().find(|c| c.value == 6 && c.kind == FigureKind::Dead).unwrap();
-    let nine = r.claims.iter().find(|c| c.value == 9 && c.kind == FigureKind::Dead).unwrap();
+    let six = r
+        .claims
+        .iter()
+        .find(|c| c.value == 6 && c.kind == FigureKind::Dead)
+        .unwrap();
+    let nine = r
+        .claims
+        .iter()
+        .find(|c| c.value == 9 && c.kind == FigureKind::Dead)
+        .unwrap();
     assert!(six.disputed && !nine.disputed);
 }
 
@@ -221,4 +254,15 @@ proptest::proptest! {
             proptest::prop_assert!(r.claims.iter().all(|c| c.value >= 0));
         }
     }
+}
+
+#[test]
+fn a_determiner_is_not_part_of_an_organisation_name() {
+    let text = "11月6日凌晨,陕西省铜川市印台区一煤矿发生透水事故,7人被困。";
+    let r = &run(text, "2024-11-07")[0];
+    assert_eq!(
+        r.place.as_ref().and_then(|p| p.adcode.as_deref()),
+        Some("610203")
+    );
+    assert!(r.organizations.is_empty(), "{:?}", r.organizations);
 }

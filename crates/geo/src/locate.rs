@@ -123,6 +123,19 @@ pub(crate) fn locate(
 
     let cn = g.country_by_code.get("CN").copied();
     let focus_text = &texts[0];
+    // A foreign country named in the focus beats a Chinese name written only as a bare
+    // stem there: 达州 inside 克孜勒奥尔达州 (Kyzylorda, Kazakhstan) is no Chinese place.
+    let full_chinese = focus_text.found.iter().enumerate().any(|(mi, m)| {
+        !focus_text.in_org[mi]
+            && m.units
+                .iter()
+                .any(|t| t.kind != crate::data::NameKind::Stem)
+    });
+    if !full_chinese {
+        if let Some(found) = abroad(g, focus_text, cn) {
+            return Some(found);
+        }
+    }
     if let Some(found) = choose(g, &texts, &pool, 0, false) {
         return Some(found);
     }

@@ -308,6 +308,13 @@ fn abroad_and_china() {
             Some("西芒杜铁矿项目"),
         ),
         case("中资企业在柬埔寨的工厂工人罢工", &[], "KH", None),
+        // 达州 written inside a transliterated foreign name is no Chinese place.
+        case(
+            "在哈萨克斯坦克孜勒奥尔达州,中资企业员工举行罢工",
+            &[],
+            "KZ",
+            None,
+        ),
         case(
             "Chinese workers at a nickel smelter in Indonesia protested",
             &[],
