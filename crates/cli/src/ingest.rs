@@ -68,9 +68,9 @@ pub fn run(db: &Path, args: &IngestArgs) -> Result<ExitCode> {
             }
         };
         for item in read(&path, args.max_bytes, &defaults) {
-            let result = item
-                .map_err(|e| e.to_string())
-                .and_then(|item| ingest_item(&mut store, &item).map_err(|e| format!("{}: {e}", item.origin)));
+            let result = item.map_err(|e| e.to_string()).and_then(|item| {
+                ingest_item(&mut store, &item).map_err(|e| format!("{}: {e}", item.origin))
+            });
             match result {
                 Ok(Outcome::Duplicate) => tally.duplicate += 1,
                 Ok(Outcome::New { new, updated }) => {
@@ -118,7 +118,8 @@ fn readable(item: &Item) -> Result<Readable, String> {
     match item.format {
         Format::Html => {
             let declared = decode::sniff_html_charset(&item.bytes);
-            let decoded = decode::decode(&item.bytes, declared.as_deref()).map_err(|e| e.to_string())?;
+            let decoded =
+                decode::decode(&item.bytes, declared.as_deref()).map_err(|e| e.to_string())?;
             let page = html::extract(&decoded.text);
             if page.text.trim().is_empty() {
                 return Err("the page has no readable text".into());
@@ -219,7 +220,10 @@ fn run_extraction(doc: &Document, text: &str) -> Result<Vec<recount_model::Repor
         sha256: &doc.sha256,
         text,
         title: doc.title.as_deref(),
-        published: doc.published.filter(|p| p.day.is_some()).map(|p| p.first_day()),
+        published: doc
+            .published
+            .filter(|p| p.day.is_some())
+            .map(|p| p.first_day()),
     };
     // A defect in extraction must cost one document, not the batch: the error names
     // the document and nothing of it is committed.
@@ -231,7 +235,10 @@ fn run_extraction(doc: &Document, text: &str) -> Result<Vec<recount_model::Repor
 
 /// Reads an archived original again and extracts its reports: what `recount reextract`
 /// runs for every document. The stored metadata stands in for the sidecar.
-pub fn extract_document(doc: &Document, bytes: &[u8]) -> Result<Vec<recount_model::Report>, String> {
+pub fn extract_document(
+    doc: &Document,
+    bytes: &[u8],
+) -> Result<Vec<recount_model::Report>, String> {
     let format = match doc.media_type.as_str() {
         "text/html" => Format::Html,
         "text/markdown" => Format::Markdown,
@@ -240,7 +247,12 @@ pub fn extract_document(doc: &Document, bytes: &[u8]) -> Result<Vec<recount_mode
     };
     let text = if format == Format::Record {
         let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-        Some(v.get("text").and_then(|t| t.as_str()).ok_or("record has no text")?.to_string())
+        Some(
+            v.get("text")
+                .and_then(|t| t.as_str())
+                .ok_or("record has no text")?
+                .to_string(),
+        )
     } else {
         None
     };

@@ -4,6 +4,7 @@
 //! (which resolves), and store → export. It owns argument parsing, progress and exit
 //! status; no pipeline logic lives here.
 
+mod bench;
 mod ingest;
 mod output;
 mod place_filter;
@@ -16,7 +17,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "recount", version, about = "Turn scattered reports of accidents, strikes and protests into one verifiable incident record.")]
+#[command(
+    name = "recount",
+    version,
+    about = "Turn scattered reports of accidents, strikes and protests into one verifiable incident record."
+)]
 struct Cli {
     /// The SQLite database file.
     #[arg(long, global = true, env = "RECOUNT_DB", default_value = "recount.db")]
@@ -80,6 +85,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run one stage alone over JSON Lines passages, for benchmarks (see docs/benchmarks.md).
+    Bench {
+        #[command(subcommand)]
+        what: bench::BenchWhat,
+    },
 }
 
 #[derive(clap::Args)]
@@ -125,7 +135,7 @@ enum ExportFormat {
     AcledCsv,
 }
 
-fn open(db: &PathBuf) -> Result<SqliteStore> {
+fn open(db: &std::path::Path) -> Result<SqliteStore> {
     SqliteStore::open(db).with_context(|| format!("opening database {}", db.display()))
 }
 
@@ -153,9 +163,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&cli.db)?;
             output::show(&store, &id, format)
         }
-        Command::Edit { id, sets, reason, who } => {
+        Command::Edit {
+            id,
+            sets,
+            reason,
+            who,
+        } => {
             let mut store = open(&cli.db)?;
-            review::edit(&mut store, &id, &sets, &reason, &review::who(who.as_deref()))?;
+            review::edit(
+                &mut store,
+                &id,
+                &sets,
+                &reason,
+                &review::who(who.as_deref()),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { ids, reason, who } => {
@@ -163,9 +184,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             review::merge(&mut store, &ids, &reason, &review::who(who.as_deref()))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Split { id, passage, reason, who } => {
+        Command::Split {
+            id,
+            passage,
+            reason,
+            who,
+        } => {
             let mut store = open(&cli.db)?;
-            review::split(&mut store, &id, &passage, &reason, &review::who(who.as_deref()))?;
+            review::split(
+                &mut store,
+                &id,
+                &passage,
+                &reason,
+                &review::who(who.as_deref()),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Reextract => {
@@ -181,5 +213,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::export(&store, format, out.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { what } => bench::run(&what).map(|()| ExitCode::SUCCESS),
     }
 }

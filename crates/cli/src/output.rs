@@ -63,26 +63,37 @@ fn place_label(inc: &Incident) -> String {
 fn table(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
     writeln!(
         out,
-        "{} {} {} {} {:>5} {:>5} {}",
+        "{} {} {} {} {:>5} {:>5} TITLE",
         pad("ID", 16),
         pad("DATE", 10),
         pad("TYPE", 11),
         pad("PLACE", 26),
         "DEAD",
         "INJ",
-        "TITLE"
     )?;
     for inc in incidents {
         writeln!(
             out,
             "{} {} {} {} {:>5} {:>5} {}",
             pad(&inc.id, 16),
-            pad(&inc.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()), 10),
+            pad(
+                &inc.date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                10
+            ),
             pad(inc.kind.as_str(), 11),
             pad(&place_label(inc), 26),
             figure(inc, FigureKind::Dead),
             figure(inc, FigureKind::Injured),
-            pad(inc.title_zh.as_deref().filter(|_| inc.title.is_empty()).unwrap_or(&inc.title), 60).trim_end()
+            pad(
+                inc.title_zh
+                    .as_deref()
+                    .filter(|_| inc.title.is_empty())
+                    .unwrap_or(&inc.title),
+                60
+            )
+            .trim_end()
         )?;
     }
     writeln!(out, "{} incidents", incidents.len())?;
@@ -116,8 +127,20 @@ pub fn show(store: &SqliteStore, id: &str, format: ShowFormat) -> Result<ExitCod
         .iter()
         .filter_map(|f| f.as_ref().map(|s| s.replace('_', " ")))
         .collect();
-    writeln!(out, "type:     {} {}", inc.kind, if facets.is_empty() { String::new() } else { format!("({})", facets.join(", ")) })?;
-    let date = inc.date.map(|d| d.to_string()).unwrap_or_else(|| "unknown".into());
+    writeln!(
+        out,
+        "type:     {} {}",
+        inc.kind,
+        if facets.is_empty() {
+            String::new()
+        } else {
+            format!("({})", facets.join(", "))
+        }
+    )?;
+    let date = inc
+        .date
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "unknown".into());
     match inc.date_end {
         Some(end) => writeln!(out, "date:     {date} to {end}")?,
         None => writeln!(out, "date:     {date}")?,
@@ -130,11 +153,19 @@ pub fn show(store: &SqliteStore, id: &str, format: ShowFormat) -> Result<ExitCod
             l.name_en.as_deref().unwrap_or(""),
             l.adcode.as_deref().unwrap_or(&l.country),
             l.level,
-            l.detail.as_deref().map(|d| format!(" — {d}")).unwrap_or_default()
+            l.detail
+                .as_deref()
+                .map(|d| format!(" — {d}"))
+                .unwrap_or_default()
         )?;
     }
     for o in &inc.organizations {
-        writeln!(out, "org:      {} ({})", o.name, o.role.as_deref().unwrap_or("other"))?;
+        writeln!(
+            out,
+            "org:      {} ({})",
+            o.name,
+            o.role.as_deref().unwrap_or("other")
+        )?;
     }
     if !inc.flags.is_empty() {
         let flags: Vec<&str> = inc.flags.iter().map(|f| f.as_str()).collect();
@@ -173,7 +204,10 @@ pub fn show(store: &SqliteStore, id: &str, format: ShowFormat) -> Result<ExitCod
             s.doc,
             s.published.as_deref().unwrap_or("?"),
             doc.and_then(|d| d.source.as_deref()).unwrap_or(""),
-            s.sha256.as_deref().map(|h| &h[..h.len().min(16)]).unwrap_or("?")
+            s.sha256
+                .as_deref()
+                .map(|h| &h[..h.len().min(16)])
+                .unwrap_or("?")
         )?;
         if let Some(u) = &s.url {
             writeln!(out, "    {u}")?;
@@ -182,7 +216,13 @@ pub fn show(store: &SqliteStore, id: &str, format: ShowFormat) -> Result<ExitCod
     writeln!(out, "\nreports (passages):")?;
     for r in &detail.reports {
         let q: String = r.quote.chars().take(100).collect();
-        writeln!(out, "  {}  {}  {}  “{q}”", r.key, r.doc, r.date.map(|d| d.to_string()).unwrap_or_default())?;
+        writeln!(
+            out,
+            "  {}  {}  {}  “{q}”",
+            r.key,
+            r.doc,
+            r.date.map(|d| d.to_string()).unwrap_or_default()
+        )?;
     }
     if !inc.related.is_empty() {
         writeln!(out, "\nrelated:")?;

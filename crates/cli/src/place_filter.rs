@@ -9,13 +9,19 @@ use recount_store::Filter;
 pub fn filter(args: &ListArgs) -> Result<Filter> {
     let date = |s: &Option<String>, flag: &str| -> Result<Option<PartialDate>> {
         s.as_deref()
-            .map(|v| v.parse::<PartialDate>().map_err(|e| anyhow::anyhow!("--{flag}: {e}")))
+            .map(|v| {
+                v.parse::<PartialDate>()
+                    .map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
+            })
             .transpose()
     };
     let kind = args
         .kind
         .as_deref()
-        .map(|k| k.parse::<IncidentType>().map_err(|e| anyhow::anyhow!("--type: {e}")))
+        .map(|k| {
+            k.parse::<IncidentType>()
+                .map_err(|e| anyhow::anyhow!("--type: {e}"))
+        })
         .transpose()?;
     let mut f = Filter {
         kind,
@@ -40,7 +46,9 @@ pub fn filter(args: &ListArgs) -> Result<Filter> {
 pub fn resolve_place(place: &str) -> (Vec<String>, Vec<String>) {
     let geo = recount_geo::gazetteer();
     if place.len() == 6 && place.bytes().all(|b| b.is_ascii_digit()) {
-        let code = geo.unit(place).map_or(place.to_string(), |u| u.adcode.clone());
+        let code = geo
+            .unit(place)
+            .map_or(place.to_string(), |u| u.adcode.clone());
         return (vec![code], vec![]);
     }
     let adcodes: Vec<String> = geo.lookup(place).iter().map(|u| u.adcode.clone()).collect();

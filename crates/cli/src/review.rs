@@ -26,7 +26,10 @@ fn parse_set(set: &str) -> Result<(String, serde_json::Value)> {
             return Ok(("location".into(), serde_json::Value::Null));
         }
         let geo = recount_geo::gazetteer();
-        let place = if let Some(u) = geo.unit(value).or_else(|| geo.lookup(value).into_iter().next()) {
+        let place = if let Some(u) = geo
+            .unit(value)
+            .or_else(|| geo.lookup(value).into_iter().next())
+        {
             geo.to_place(u, None)
         } else if let Some(c) = geo.country(value) {
             geo.country_place(&c, None)
@@ -35,13 +38,23 @@ fn parse_set(set: &str) -> Result<(String, serde_json::Value)> {
         };
         return Ok(("location".into(), serde_json::to_value(place)?));
     }
-    let json = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+    let json = serde_json::from_str(value)
+        .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
     Ok((field.to_string(), json))
 }
 
-pub fn edit(store: &mut SqliteStore, id: &str, sets: &[String], reason: &str, who: &str) -> Result<()> {
+pub fn edit(
+    store: &mut SqliteStore,
+    id: &str,
+    sets: &[String],
+    reason: &str,
+    who: &str,
+) -> Result<()> {
     if sets.is_empty() {
-        bail!("nothing to edit: give --set field=value (fields: {})", recount_store::EDITABLE.join("; "));
+        bail!(
+            "nothing to edit: give --set field=value (fields: {})",
+            recount_store::EDITABLE.join("; ")
+        );
     }
     let by = Reviewer { who, reason };
     let mut id = id.to_string();
@@ -59,7 +72,13 @@ pub fn merge(store: &mut SqliteStore, ids: &[String], reason: &str, who: &str) -
     Ok(())
 }
 
-pub fn split(store: &mut SqliteStore, id: &str, passage: &str, reason: &str, who: &str) -> Result<()> {
+pub fn split(
+    store: &mut SqliteStore,
+    id: &str,
+    passage: &str,
+    reason: &str,
+    who: &str,
+) -> Result<()> {
     let (kept, new) = store.split(id, passage, &Reviewer { who, reason })?;
     println!("split {passage} from {kept} into {new}");
     Ok(())

@@ -21,7 +21,10 @@ fn recount(db: &Path) -> Command {
 }
 
 fn export(db: &Path) -> Vec<Value> {
-    let out = recount(db).args(["export", "--format", "jsonl"]).output().unwrap();
+    let out = recount(db)
+        .args(["export", "--format", "jsonl"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout)
         .unwrap()
@@ -42,11 +45,18 @@ fn sample_corpus_ingests_once_and_a_second_ingest_changes_nothing() {
         .success()
         .stdout(predicate::str::contains("0 failed"));
     let first = export(&db);
-    assert!(first.len() >= 10, "only {} incidents from the samples", first.len());
+    assert!(
+        first.len() >= 10,
+        "only {} incidents from the samples",
+        first.len()
+    );
     let again = recount(&db).arg("ingest").arg(&corpus).output().unwrap();
     assert!(again.status.success());
     let summary = String::from_utf8(again.stdout).unwrap();
-    assert!(summary.contains(" 0 new,") && summary.contains("incidents: 0 new, 0 updated"), "{summary}");
+    assert!(
+        summary.contains(" 0 new,") && summary.contains("incidents: 0 new, 0 updated"),
+        "{summary}"
+    );
     assert_eq!(export(&db), first);
 }
 
@@ -56,7 +66,11 @@ fn bad_files_fail_alone_and_set_the_exit_status() {
     let input = dir.path().join("in");
     std::fs::create_dir(&input).unwrap();
     std::fs::write(input.join("empty.txt"), b"").unwrap();
-    std::fs::write(input.join("blob.bin"), [0x7f, b'E', b'L', b'F', 0, 1, 2, 3, 0, 0]).unwrap();
+    std::fs::write(
+        input.join("blob.bin"),
+        [0x7f, b'E', b'L', b'F', 0, 1, 2, 3, 0, 0],
+    )
+    .unwrap();
     std::fs::write(
         input.join("good.txt"),
         "On March 3, 2024, a gas explosion at a coal mine in Qinyuan County, Changzhi, Shanxi killed 5 miners.",
@@ -68,10 +82,17 @@ fn bad_files_fail_alone_and_set_the_exit_status() {
     let err = String::from_utf8(out.stderr).unwrap();
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(lines.len(), 2, "{err}");
-    assert!(lines.iter().any(|l| l.contains("empty.txt") && l.contains("empty")));
-    assert!(lines.iter().any(|l| l.contains("blob.bin") && l.contains("binary")));
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("empty.txt") && l.contains("empty")));
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("blob.bin") && l.contains("binary")));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("documents: 1 new, 0 duplicate, 2 failed"), "{stdout}");
+    assert!(
+        stdout.contains("documents: 1 new, 0 duplicate, 2 failed"),
+        "{stdout}"
+    );
     let incidents = export(&db);
     assert_eq!(incidents.len(), 1);
     assert_eq!(incidents[0]["figures"]["dead"]["best"], 5);
@@ -99,7 +120,10 @@ fn gb18030_html_is_decoded_and_cleaned() {
         <p>当地应急管理部门通报,事故原因正在调查。</p></article>\
         <div class=\"comments\">网友评论:太可怕了</div></body></html>";
     let (bytes, _, _) = encoding_rs::GB18030.encode(html);
-    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture must not be UTF-8");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture must not be UTF-8"
+    );
     let f = dir.path().join("fire.html");
     std::fs::write(&f, &bytes).unwrap();
     let db = dir.path().join("r.db");
@@ -119,7 +143,11 @@ fn gb18030_html_is_decoded_and_cleaned() {
 fn listing_filters_and_formats() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db");
-    recount(&db).arg("ingest").arg(repo().join("samples/corpus")).assert().success();
+    recount(&db)
+        .arg("ingest")
+        .arg(repo().join("samples/corpus"))
+        .assert()
+        .success();
     let all = export(&db);
     let count = |args: &[&str]| -> usize {
         let out = recount(&db)
@@ -128,7 +156,11 @@ fn listing_filters_and_formats() {
             .args(["--format", "jsonl"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().lines().count()
     };
     assert_eq!(count(&[]), all.len());
@@ -136,7 +168,11 @@ fn listing_filters_and_formats() {
     assert_eq!(count(&["--type", "accident"]), accidents);
     let guizhou = all
         .iter()
-        .filter(|i| i["location"]["adcode"].as_str().is_some_and(|c| c.starts_with("52")))
+        .filter(|i| {
+            i["location"]["adcode"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("52"))
+        })
         .count();
     assert!(guizhou > 0);
     assert_eq!(count(&["--place", "贵州"]), guizhou);
@@ -144,7 +180,11 @@ fn listing_filters_and_formats() {
     assert_eq!(count(&["--place", "520000"]), guizhou);
     let deadly = all
         .iter()
-        .filter(|i| i["figures"]["dead"]["best"].as_i64().is_some_and(|d| d >= 3))
+        .filter(|i| {
+            i["figures"]["dead"]["best"]
+                .as_i64()
+                .is_some_and(|d| d >= 3)
+        })
         .count();
     assert_eq!(count(&["--min-dead", "3"]), deadly);
     recount(&db)
@@ -155,34 +195,49 @@ fn listing_filters_and_formats() {
     let table = recount(&db).arg("incidents").output().unwrap();
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.starts_with("ID"));
-    assert!(text.trim_end().ends_with(&format!("{} incidents", all.len())));
-    let csv = recount(&db).args(["incidents", "--format", "csv"]).output().unwrap();
-    assert_eq!(String::from_utf8(csv.stdout).unwrap().lines().count(), all.len() + 1);
+    assert!(text
+        .trim_end()
+        .ends_with(&format!("{} incidents", all.len())));
+    let csv = recount(&db)
+        .args(["incidents", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(csv.stdout).unwrap().lines().count(),
+        all.len() + 1
+    );
 }
 
 #[test]
 fn show_prints_claims_with_sources_and_quotes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db");
-    recount(&db).arg("ingest").arg(repo().join("samples/corpus")).assert().success();
+    recount(&db)
+        .arg("ingest")
+        .arg(repo().join("samples/corpus"))
+        .assert()
+        .success();
     let all = export(&db);
     let with_dead = all
         .iter()
-        .find(|i| i["figures"]["dead"]["claims"].as_array().is_some_and(|c| !c.is_empty()))
+        .find(|i| {
+            i["figures"]["dead"]["claims"]
+                .as_array()
+                .is_some_and(|c| !c.is_empty())
+        })
         .expect("an incident with deaths");
     let id = with_dead["id"].as_str().unwrap();
     let claim = &with_dead["figures"]["dead"]["claims"][0];
+    recount(&db).args(["show", id]).assert().success().stdout(
+        predicate::str::contains(id)
+            .and(predicate::str::contains("dead: best"))
+            .and(predicate::str::contains(claim["source"].as_str().unwrap()))
+            .and(predicate::str::contains("sources:")),
+    );
     recount(&db)
-        .args(["show", id])
+        .args(["show", "inc-nothing"])
         .assert()
-        .success()
-        .stdout(
-            predicate::str::contains(id)
-                .and(predicate::str::contains("dead: best"))
-                .and(predicate::str::contains(claim["source"].as_str().unwrap()))
-                .and(predicate::str::contains("sources:")),
-        );
-    recount(&db).args(["show", "inc-nothing"]).assert().failure();
+        .failure();
 }
 
 #[test]
@@ -192,7 +247,8 @@ fn seed_export_is_schema_valid_and_reingest_is_a_no_op() {
         return;
     };
     let schema_path = repo().join("../shared/schema/incident.schema.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seeds.db");
@@ -204,7 +260,9 @@ fn seed_export_is_schema_valid_and_reingest_is_a_no_op() {
         assert!(errors.is_empty(), "{}: {errors:?}", inc["id"]);
     }
     let out = recount(&db).arg("ingest").arg(&seeds).output().unwrap();
-    assert!(String::from_utf8(out.stdout).unwrap().contains("0 new, 5 duplicate"));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("0 new, 5 duplicate"));
     assert_eq!(export(&db).len(), first.len());
 }
 
@@ -230,7 +288,11 @@ fn ingest_order_does_not_change_the_incidents() {
     files.sort();
     let dir = tempfile::tempdir().unwrap();
     let forward = dir.path().join("forward.db");
-    recount(&forward).arg("ingest").args(&files).assert().success();
+    recount(&forward)
+        .arg("ingest")
+        .args(&files)
+        .assert()
+        .success();
     let reverse = dir.path().join("reverse.db");
     for f in files.iter().rev() {
         recount(&reverse).arg("ingest").arg(f).assert().success();
@@ -280,15 +342,36 @@ fn edits_are_recorded_flagged_and_survive_reextraction() {
     let id = qinyuan["id"].as_str().unwrap();
     ok(
         &db,
-        &["edit", id, "--set", "dead=6", "--set", "mechanism=gas_outburst", "--reason", "county notice of March 9", "--who", "analyst1"],
+        &[
+            "edit",
+            id,
+            "--set",
+            "dead=6",
+            "--set",
+            "mechanism=gas_outburst",
+            "--reason",
+            "county notice of March 9",
+            "--who",
+            "analyst1",
+        ],
     );
     let edited = export(&db).into_iter().find(|i| i["id"] == id).unwrap();
     assert_eq!(edited["figures"]["dead"]["best"], 6);
-    assert_eq!(edited["figures"]["dead"]["claims"][0]["value"], 5, "claims are kept");
+    assert_eq!(
+        edited["figures"]["dead"]["claims"][0]["value"], 5,
+        "claims are kept"
+    );
     assert_eq!(edited["mechanism"], "gas_outburst");
-    assert!(edited["flags"].as_array().unwrap().contains(&Value::from("reviewed")));
+    assert!(edited["flags"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("reviewed")));
     let shown = ok(&db, &["show", id]);
-    assert!(shown.contains("history:") && shown.contains("analyst1") && shown.contains("county notice of March 9"));
+    assert!(
+        shown.contains("history:")
+            && shown.contains("analyst1")
+            && shown.contains("county notice of March 9")
+    );
     ok(&db, &["reextract"]);
     let again = export(&db).into_iter().find(|i| i["id"] == id).unwrap();
     assert_eq!(again["figures"]["dead"]["best"], 6);
@@ -309,7 +392,18 @@ fn merge_and_split_are_kept_across_reextraction() {
         .map(|i| i["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids.len(), 2);
-    let merged = ok(&db, &["merge", &ids[0], &ids[1], "--reason", "same company", "--who", "r"]);
+    let merged = ok(
+        &db,
+        &[
+            "merge",
+            &ids[0],
+            &ids[1],
+            "--reason",
+            "same company",
+            "--who",
+            "r",
+        ],
+    );
     let merged_id = merged.trim().trim_start_matches("merged into ").to_string();
     assert_eq!(export(&db).len(), 1);
     ok(&db, &["reextract"]);
@@ -318,9 +412,22 @@ fn merge_and_split_are_kept_across_reextraction() {
     for id in &ids {
         assert!(ok(&db, &["show", id]).contains(&merged_id));
     }
-    let detail: Value = serde_json::from_str(&ok(&db, &["show", &merged_id, "--format", "json"])).unwrap();
+    let detail: Value =
+        serde_json::from_str(&ok(&db, &["show", &merged_id, "--format", "json"])).unwrap();
     let passage = detail["reports"][1]["key"].as_str().unwrap().to_string();
-    ok(&db, &["split", &merged_id, "--passage", &passage, "--reason", "two mines", "--who", "r"]);
+    ok(
+        &db,
+        &[
+            "split",
+            &merged_id,
+            "--passage",
+            &passage,
+            "--reason",
+            "two mines",
+            "--who",
+            "r",
+        ],
+    );
     assert_eq!(export(&db).len(), 2);
     ok(&db, &["reextract"]);
     assert_eq!(export(&db).len(), 2, "the split holds after re-extraction");
@@ -341,7 +448,11 @@ fn an_accident_and_the_protest_after_it_are_related_not_merged() {
         "5月9日,山西省大同市左云县三十多名遇难矿工家属聚集在县政府门前,拉起横幅要求公开事故调查结果。",
     )
     .unwrap();
-    std::fs::write(input.join("b.txt.meta.json"), r#"{"published":"2024-05-10"}"#).unwrap();
+    std::fs::write(
+        input.join("b.txt.meta.json"),
+        r#"{"published":"2024-05-10"}"#,
+    )
+    .unwrap();
     let db = dir.path().join("r.db");
     recount(&db).arg("ingest").arg(&input).assert().success();
     let all = export(&db);

@@ -36,6 +36,9 @@ struct FieldMatcher {
     automaton: AhoCorasick,
 }
 
+/// A field's name, its terms, and for each term its entry and whether it is ASCII.
+type FieldTerms = (String, Vec<String>, Vec<(usize, bool)>);
+
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::parse(LEXICON_TSV));
 
 /// The lexicon compiled into the binary.
@@ -48,8 +51,8 @@ impl Lexicon {
     /// A malformed line is a build-time data error, reported with its line number.
     pub fn parse(tsv: &str) -> Lexicon {
         let mut entries = Vec::new();
-        // field name → (terms, pattern info), in order of first appearance.
-        let mut by_field: Vec<(String, Vec<String>, Vec<(usize, bool)>)> = Vec::new();
+        // Terms and pattern info per field, in order of first appearance.
+        let mut by_field: Vec<FieldTerms> = Vec::new();
         for (n, line) in tsv.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;

@@ -82,6 +82,13 @@ static OFFICIAL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("official title pattern")
 });
 
+/// A sentence that opens with a date: "On November 12,", "— Also on Nov. 12,", "11月12日,",
+/// "2024年3月2日9时许,".
+static DATE_LED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s—–\-·•]*(?:(?:also |and )?on (?:the (?:morning|afternoon|evening|night) of )?(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.? \d|(?:\d{4}年)?\d{1,2}月\d{1,2}[日号])")
+        .expect("date-led pattern")
+});
+
 /// Phrases that say an event goes on, so its new date extends the earlier event.
 static CONTINUING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -148,7 +155,15 @@ pub fn extract(input: &Input) -> Vec<Report> {
         }
         let new_paragraph = s.paragraph != last_paragraph;
         last_paragraph = s.paragraph;
+        // A sentence that opens with its date starts an event of its own, even on the
+        // day of the one before: "11月12日,水城区…罢工。11月12日,洛阳市…罢工。"
+        // A bilingual paragraph switches language between tellings: a sentence in the
+        // other language belongs to the other telling, not to this run.
         let extend = !new_paragraph
+            && !(date.is_some() && DATE_LED.is_match(sentence))
+            && runs
+                .last()
+                .is_some_and(|r| lang_of(&r.text[..r.lead.min(r.text.len())]) == lang_of(sentence))
             && runs.last().is_some_and(|r| match (&date, &r.date) {
                 (None, _) => true,
                 (Some((d, _)), Some(rd)) => d == rd,

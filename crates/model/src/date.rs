@@ -149,7 +149,9 @@ impl FromStr for PartialDate {
         match parts.as_slice() {
             [y] => Ok(PartialDate::year(num(y, 4)? as i32)),
             [y, m] => PartialDate::month(num(y, 4)? as i32, num(m, 2)?).ok_or_else(err),
-            [y, m, d] => PartialDate::day(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?).ok_or_else(err),
+            [y, m, d] => {
+                PartialDate::day(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?).ok_or_else(err)
+            }
             _ => Err(err()),
         }
     }
@@ -182,7 +184,14 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for s in ["2023-02-30", "2023-13", "23-01-01", "2023-1-01", "", "2023-02-22-01"] {
+        for s in [
+            "2023-02-30",
+            "2023-13",
+            "23-01-01",
+            "2023-1-01",
+            "",
+            "2023-02-22-01",
+        ] {
             assert!(s.parse::<PartialDate>().is_err(), "{s}");
         }
     }
@@ -190,7 +199,10 @@ mod tests {
     #[test]
     fn month_covers_its_days() {
         let feb: PartialDate = "2024-02".parse().unwrap();
-        assert_eq!(feb.last_day(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert_eq!(
+            feb.last_day(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
         let day: PartialDate = "2024-02-10".parse().unwrap();
         assert!(day.within(&feb));
         assert_eq!(day.gap_days(&feb), 0);

@@ -141,7 +141,9 @@ pub struct Place {
 impl Place {
     /// The province code (`xx0000`) of a Chinese place.
     pub fn province_code(&self) -> Option<String> {
-        self.adcode.as_deref().map(|c| format!("{}0000", &c[..2.min(c.len())]))
+        self.adcode
+            .as_deref()
+            .map(|c| format!("{}0000", &c[..2.min(c.len())]))
     }
 }
 
@@ -239,10 +241,7 @@ mod tests {
             assert_eq!(k.as_str().parse::<FigureKind>().unwrap(), *k);
             assert_eq!(serde_json::to_string(k).unwrap(), format!("\"{k}\""));
         }
-        assert_eq!(
-            "AT_LEAST".parse::<Qualifier>().unwrap(),
-            Qualifier::AtLeast
-        );
+        assert_eq!("AT_LEAST".parse::<Qualifier>().unwrap(), Qualifier::AtLeast);
         assert!("riot".parse::<IncidentType>().is_err());
     }
 

@@ -82,9 +82,7 @@ pub fn figure_from_claims(list: &[(Claim, bool)]) -> (Figure, Vec<Flag>) {
             .iter()
             .any(|b| a.value != b.value && !agree(a, b) && !agree(b, a))
     });
-    let disputed_differs = claims
-        .iter()
-        .any(|(c, d)| *d && Some(c.value) != best);
+    let disputed_differs = claims.iter().any(|(c, d)| *d && Some(c.value) != best);
     if settled_disagree || disputed_differs {
         flags.push(Flag::FigureConflict);
     }

@@ -50,7 +50,11 @@ fn date_tolerance(a: Precision, b: Precision) -> i64 {
 /// an enforcement action).
 fn kinds_compatible(a: IncidentType, b: IncidentType) -> bool {
     use IncidentType::*;
-    a == b || matches!((a, b), (Corruption, Enforcement) | (Enforcement, Corruption))
+    a == b
+        || matches!(
+            (a, b),
+            (Corruption, Enforcement) | (Enforcement, Corruption)
+        )
 }
 
 /// True when one adcode is the other or lies inside it.
@@ -103,20 +107,17 @@ fn pair_score(a: &Report, b: &Report) -> Option<i32> {
         return None;
     }
     let mut score = 0;
-    match (&a.place, &b.place) {
-        (Some(pa), Some(pb)) => {
-            if !places_compatible(pa, pb) {
-                return None;
-            }
-            score += match (&pa.adcode, &pb.adcode) {
-                (Some(x), Some(y)) if x == y => 2,
-                (Some(_), Some(_)) => 1,
-                // Two events of a kind in the same foreign country and days are rare.
-                (None, None) if !pa.country.eq_ignore_ascii_case("CN") => 1,
-                _ => 0,
-            };
+    if let (Some(pa), Some(pb)) = (&a.place, &b.place) {
+        if !places_compatible(pa, pb) {
+            return None;
         }
-        _ => {}
+        score += match (&pa.adcode, &pb.adcode) {
+            (Some(x), Some(y)) if x == y => 2,
+            (Some(_), Some(_)) => 1,
+            // Two events of a kind in the same foreign country and days are rare.
+            (None, None) if !pa.country.eq_ignore_ascii_case("CN") => 1,
+            _ => 0,
+        };
     }
     let shared_keys = a.keys.iter().any(|k| b.keys.contains(k));
     match (&a.date, &b.date) {
@@ -177,16 +178,16 @@ pub fn build(id: &str, reports: &[Report], docs: &[DocInfo], updated_at: &str) -
     let doc_of = |r: &Report| docs.iter().find(|d| d.id == r.doc);
 
     let kind = majority(reports.iter().map(|r| r.kind)).unwrap_or(IncidentType::Other);
-    let dated = reports
-        .iter()
-        .filter(|r| r.date.is_some())
-        .max_by(|a, b| {
-            let (da, db) = (a.date.unwrap_or(PartialDate::year(0)), b.date.unwrap_or(PartialDate::year(0)));
-            da.precision()
-                .cmp(&db.precision())
-                .then(b.date_uncertain.cmp(&a.date_uncertain))
-                .then(db.cmp(&da))
-        });
+    let dated = reports.iter().filter(|r| r.date.is_some()).max_by(|a, b| {
+        let (da, db) = (
+            a.date.unwrap_or(PartialDate::year(0)),
+            b.date.unwrap_or(PartialDate::year(0)),
+        );
+        da.precision()
+            .cmp(&db.precision())
+            .then(b.date_uncertain.cmp(&a.date_uncertain))
+            .then(db.cmp(&da))
+    });
     let date = dated.and_then(|r| r.date);
     let date_end = dated.and_then(|r| r.date_end);
     let location = finest_place(reports.iter().filter_map(|r| r.place.as_ref()));
@@ -234,7 +235,9 @@ pub fn build(id: &str, reports: &[Report], docs: &[DocInfo], updated_at: &str) -
             doc: r.doc.clone(),
             url: d.and_then(|d| d.url.clone()),
             published: d.and_then(|d| d.published).map(|p| p.to_string()),
-            lang: d.and_then(|d| d.lang.clone()).or_else(|| Some(r.lang.clone())),
+            lang: d
+                .and_then(|d| d.lang.clone())
+                .or_else(|| Some(r.lang.clone())),
             sha256: d.map(|d| d.sha256.clone()),
             quote: Some(r.quote.clone()),
         });
@@ -259,9 +262,8 @@ pub fn build(id: &str, reports: &[Report], docs: &[DocInfo], updated_at: &str) -
         .iter()
         .find(|r| r.lang == "zh")
         .map(|r| r.title.clone());
-    let facet = |f: fn(&Report) -> &Option<String>| {
-        majority(reports.iter().filter_map(|r| f(r).clone()))
-    };
+    let facet =
+        |f: fn(&Report) -> &Option<String>| majority(reports.iter().filter_map(|r| f(r).clone()));
 
     Incident {
         id: id.to_string(),

@@ -112,7 +112,7 @@ fn undated_reports_need_a_shared_name() {
     let mut a = report("a:0", "a", "2024-03-08", "140702");
     a.date = None;
     let b = report("b:0", "b", "2024-03-08", "140702");
-    assert_eq!(match_score(&a, &[b.clone()]), None);
+    assert_eq!(match_score(&a, std::slice::from_ref(&b)), None);
     a.keys = vec!["dahe coal mine".into()];
     let mut b = b;
     b.keys = vec!["dahe coal mine".into()];

@@ -105,7 +105,9 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, out: &mut Collected) {
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with('.'));
             // Links are not followed: a folder must not lead outside itself.
-            let link = c.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+            let link = c
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
             if !hidden && !link {
                 walk(&c, files, out);
             }
@@ -168,7 +170,11 @@ fn read_file(path: &Path, max_bytes: u64, defaults: &Meta, out: &mut Collected) 
         doc_id: name,
         origin: path.display().to_string(),
         bytes,
-        format: if format == Format::Record { Format::Text } else { format },
+        format: if format == Format::Record {
+            Format::Text
+        } else {
+            format
+        },
         meta,
         text: None,
     }));
@@ -212,7 +218,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.txt");
         std::fs::write(&big, vec![b'x'; 100]).unwrap();
-        let got = collect(&[big.clone(), dir.path().join("nope.txt")], 10, &Meta::default());
+        let got = collect(
+            &[big.clone(), dir.path().join("nope.txt")],
+            10,
+            &Meta::default(),
+        );
         let errs: Vec<String> = got
             .items
             .into_iter()

@@ -77,7 +77,11 @@ pub enum SourceError {
         source: std::io::Error,
     },
     #[error("{path}: {size} bytes is over the limit of {limit} bytes (raise it with --max-bytes)")]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{origin}: not a valid record: {reason}")]
     BadRecord { origin: String, reason: String },
     #[error("{path}: sidecar metadata is not valid JSON: {reason}")]

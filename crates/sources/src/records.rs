@@ -14,7 +14,11 @@ struct Record {
 /// Reads records from a `.jsonl`/`.json` file: one per line, or a JSON array, or one
 /// object. Returns `None` when the bytes are not records at all (the caller then reads
 /// the file as a text document). Each record's archived bytes are its own line.
-pub(crate) fn records(bytes: &[u8], path: &str, defaults: &Meta) -> Option<Vec<Result<Item, SourceError>>> {
+pub(crate) fn records(
+    bytes: &[u8],
+    path: &str,
+    defaults: &Meta,
+) -> Option<Vec<Result<Item, SourceError>>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
@@ -60,17 +64,29 @@ pub(crate) fn records(bytes: &[u8], path: &str, defaults: &Meta) -> Option<Vec<R
     Some(out)
 }
 
-fn record(raw: &[u8], v: serde_json::Value, origin: &str, defaults: &Meta) -> Result<Item, SourceError> {
+fn record(
+    raw: &[u8],
+    v: serde_json::Value,
+    origin: &str,
+    defaults: &Meta,
+) -> Result<Item, SourceError> {
     let bad = |reason: &str| SourceError::BadRecord {
         origin: origin.to_string(),
         reason: reason.to_string(),
     };
     let r: Record = serde_json::from_value(v).map_err(|e| bad(&e.to_string()))?;
-    let text = r.text.filter(|t| !t.trim().is_empty()).ok_or_else(|| bad("no \"text\" field"))?;
+    let text = r
+        .text
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| bad("no \"text\" field"))?;
     let id = match r.id {
         Some(serde_json::Value::String(s)) if !s.is_empty() => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => r.meta.url.clone().ok_or_else(|| bad("no \"id\" (or \"url\") field"))?,
+        _ => r
+            .meta
+            .url
+            .clone()
+            .ok_or_else(|| bad("no \"id\" (or \"url\") field"))?,
     };
     Ok(Item {
         doc_id: id,
@@ -95,14 +111,23 @@ mod tests {
         assert_eq!(first.doc_id, "r1");
         assert_eq!(first.text.as_deref(), Some("one"));
         assert_eq!(first.meta.published.as_deref(), Some("2024-02-01"));
-        assert!(got[1].as_ref().unwrap_err().to_string().contains("f.jsonl:3"));
+        assert!(got[1]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("f.jsonl:3"));
         assert!(got[2].as_ref().unwrap_err().to_string().contains("text"));
         assert_eq!(got[3].as_ref().unwrap().doc_id, "7");
     }
 
     #[test]
     fn arrays_and_non_records() {
-        let got = records(br#"[{"id":"a","text":"x"},{"id":"b","text":"y"}]"#, "f.json", &Meta::default()).unwrap();
+        let got = records(
+            br#"[{"id":"a","text":"x"},{"id":"b","text":"y"}]"#,
+            "f.json",
+            &Meta::default(),
+        )
+        .unwrap();
         assert_eq!(got.len(), 2);
         assert!(records(b"plain words", "f.json", &Meta::default()).is_none());
     }

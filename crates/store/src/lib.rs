@@ -141,7 +141,12 @@ pub trait Store {
     fn merge(&mut self, ids: &[String], by: &Reviewer) -> Result<String, StoreError>;
 
     /// Takes one report out of an incident into its own; returns (kept id, new id).
-    fn split(&mut self, id: &str, report: &str, by: &Reviewer) -> Result<(String, String), StoreError>;
+    fn split(
+        &mut self,
+        id: &str,
+        report: &str,
+        by: &Reviewer,
+    ) -> Result<(String, String), StoreError>;
 
     /// Re-runs extraction over every archived original and rebuilds all incidents,
     /// keeping reviewers' edits, merges and splits. One transaction: all or nothing.

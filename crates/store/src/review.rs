@@ -11,9 +11,7 @@
 
 use crate::sqlite::{json_err, load_reports, rebuild};
 use crate::StoreError;
-use recount_model::{
-    FigureKind, Flag, Incident, IncidentType, PartialDate, Place, Related,
-};
+use recount_model::{FigureKind, Flag, Incident, IncidentType, PartialDate, Place, Related};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +36,11 @@ pub const EDITABLE: &[&str] = &[
 ];
 
 /// Applies one edit to an incident, or says why it cannot apply.
-pub fn apply_edit(inc: &mut Incident, field: &str, value: &serde_json::Value) -> Result<(), String> {
+pub fn apply_edit(
+    inc: &mut Incident,
+    field: &str,
+    value: &serde_json::Value,
+) -> Result<(), String> {
     let text = || -> Result<Option<String>, String> {
         match value {
             serde_json::Value::Null => Ok(None),
@@ -48,7 +50,9 @@ pub fn apply_edit(inc: &mut Incident, field: &str, value: &serde_json::Value) ->
         }
     };
     let date = || -> Result<Option<PartialDate>, String> {
-        text()?.map(|s| s.parse::<PartialDate>().map_err(|e| e.to_string())).transpose()
+        text()?
+            .map(|s| s.parse::<PartialDate>().map_err(|e| e.to_string()))
+            .transpose()
     };
     match field {
         "type" => {
@@ -66,16 +70,26 @@ pub fn apply_edit(inc: &mut Incident, field: &str, value: &serde_json::Value) ->
         "location" => {
             inc.location = match value {
                 serde_json::Value::Null => None,
-                v => Some(serde_json::from_value::<Place>(v.clone()).map_err(|e| format!("location: {e}"))?),
+                v => Some(
+                    serde_json::from_value::<Place>(v.clone())
+                        .map_err(|e| format!("location: {e}"))?,
+                ),
             }
         }
         other => {
             let kind: FigureKind = other.parse().map_err(|_| {
-                format!("'{other}' cannot be edited; editable fields: {}", EDITABLE.join("; "))
+                format!(
+                    "'{other}' cannot be edited; editable fields: {}",
+                    EDITABLE.join("; ")
+                )
             })?;
             let best = match text()? {
                 None => None,
-                Some(s) => Some(s.trim().parse::<i64>().map_err(|_| format!("{other}: '{s}' is not a whole number"))?),
+                Some(s) => Some(
+                    s.trim()
+                        .parse::<i64>()
+                        .map_err(|_| format!("{other}: '{s}' is not a whole number"))?,
+                ),
             };
             match inc.figures.get_mut(&kind) {
                 Some(f) => f.best = best,
@@ -167,13 +181,22 @@ pub(crate) fn history(conn: &Connection, incident: &str) -> Result<Vec<HistoryEn
 
 /// Moves the review rows of an incident whose id changed.
 pub(crate) fn rename(tx: &Transaction, old: &str, new: &str) -> Result<(), StoreError> {
-    tx.execute("UPDATE incident_edits SET incident = ?1 WHERE incident = ?2", params![new, old])?;
-    tx.execute("UPDATE incident_history SET incident = ?1 WHERE incident = ?2", params![new, old])?;
+    tx.execute(
+        "UPDATE incident_edits SET incident = ?1 WHERE incident = ?2",
+        params![new, old],
+    )?;
+    tx.execute(
+        "UPDATE incident_history SET incident = ?1 WHERE incident = ?2",
+        params![new, old],
+    )?;
     tx.execute(
         "INSERT OR REPLACE INTO incident_aliases(alias, incident) VALUES (?1, ?2)",
         params![old, new],
     )?;
-    tx.execute("UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2", params![new, old])?;
+    tx.execute(
+        "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
+        params![new, old],
+    )?;
     tx.execute("DELETE FROM incident_aliases WHERE alias = incident", [])?;
     unlink(tx, old)
 }
@@ -181,7 +204,11 @@ pub(crate) fn rename(tx: &Transaction, old: &str, new: &str) -> Result<(), Store
 /// The current id an id or former id names.
 pub(crate) fn canonical(conn: &Connection, id: &str) -> Result<String, StoreError> {
     Ok(conn
-        .query_row("SELECT incident FROM incident_aliases WHERE alias = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT incident FROM incident_aliases WHERE alias = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?
         .unwrap_or_else(|| id.to_string()))
 }
@@ -205,13 +232,18 @@ fn patch_related(
     change: impl FnOnce(&mut Vec<Related>),
 ) -> Result<(), StoreError> {
     let body: Option<String> = tx
-        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     if let Some(body) = body {
         let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
         change(&mut inc.related);
         let body = serde_json::to_string(&inc).map_err(json_err("incident"))?;
-        tx.execute("UPDATE incidents SET body = ?1 WHERE id = ?2", params![body, id])?;
+        tx.execute(
+            "UPDATE incidents SET body = ?1 WHERE id = ?2",
+            params![body, id],
+        )?;
     }
     Ok(())
 }
@@ -225,13 +257,19 @@ const RELATED_DAYS: u64 = 90;
 /// Returns the incident's own `related` list and writes the mirror entries.
 pub(crate) fn relate(tx: &Connection, inc: &Incident) -> Result<Vec<Related>, StoreError> {
     unlink(tx, &inc.id)?;
-    let (Some(date), Some(code)) = (inc.date, inc.location.as_ref().and_then(|l| l.adcode.clone())) else {
+    let (Some(date), Some(code)) = (
+        inc.date,
+        inc.location.as_ref().and_then(|l| l.adcode.clone()),
+    ) else {
         return Ok(Vec::new());
     };
     let follows = |k: IncidentType| {
         matches!(
             k,
-            IncidentType::Protest | IncidentType::Strike | IncidentType::Enforcement | IncidentType::Corruption
+            IncidentType::Protest
+                | IncidentType::Strike
+                | IncidentType::Enforcement
+                | IncidentType::Corruption
         )
     };
     let is_accident = inc.kind == IncidentType::Accident;
@@ -257,7 +295,9 @@ pub(crate) fn relate(tx: &Connection, inc: &Incident) -> Result<Vec<Related>, St
         .collect::<Result<_, _>>()?;
     let mut related = Vec::new();
     for (other, kind, day, other_code) in rows {
-        let Ok(kind) = kind.parse::<IncidentType>() else { continue };
+        let Ok(kind) = kind.parse::<IncidentType>() else {
+            continue;
+        };
         let nested = recount_resolve::adcode_contains(&code, &other_code)
             || recount_resolve::adcode_contains(&other_code, &code);
         if !nested {
@@ -304,7 +344,9 @@ pub(crate) fn edit(
     now: &str,
 ) -> Result<String, StoreError> {
     let body: Option<String> = tx
-        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     let body = body.ok_or_else(|| StoreError::NoIncident(id.to_string()))?;
     let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
@@ -371,7 +413,14 @@ pub(crate) fn merge(
             rename(tx, id, target)?;
         }
     }
-    record(tx, target, who, "merge", serde_json::json!({"merged": ids}), reason)?;
+    record(
+        tx,
+        target,
+        who,
+        "merge",
+        serde_json::json!({"merged": ids}),
+        reason,
+    )?;
     rebuild(tx, target, now)
 }
 

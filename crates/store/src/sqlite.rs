@@ -5,7 +5,9 @@ use crate::{
     Store, StoreError,
 };
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
-use recount_resolve::{build, candidate_window, incident_id, match_score, DocInfo, MATCH_THRESHOLD};
+use recount_resolve::{
+    build, candidate_window, incident_id, match_score, DocInfo, MATCH_THRESHOLD,
+};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -218,7 +220,9 @@ fn candidates(tx: &Transaction, r: &Report) -> Result<BTreeSet<String>, StoreErr
          WHERE k.key = ?1 AND r.kind = ?2",
     )?;
     for key in &r.keys {
-        let rows = stmt.query_map(params![key, kind_group(r.kind)], |row| row.get::<_, String>(0))?;
+        let rows = stmt.query_map(params![key, kind_group(r.kind)], |row| {
+            row.get::<_, String>(0)
+        })?;
         for id in rows {
             found.insert(id?);
         }
@@ -267,7 +271,11 @@ pub(crate) fn place_report(
 ) -> Result<(String, bool), StoreError> {
     let pinned: Option<String> = match pin {
         Some(p) => tx
-            .query_row("SELECT incident FROM reports WHERE pin = ?1 LIMIT 1", [p], |row| row.get(0))
+            .query_row(
+                "SELECT incident FROM reports WHERE pin = ?1 LIMIT 1",
+                [p],
+                |row| row.get(0),
+            )
             .optional()?,
         None => None,
     };
@@ -339,7 +347,10 @@ pub(crate) fn rebuild(tx: &Transaction, id: &str, now: &str) -> Result<String, S
         return Ok(id.to_string());
     }
     if canonical != id {
-        tx.execute("UPDATE reports SET incident = ?1 WHERE incident = ?2", params![canonical, id])?;
+        tx.execute(
+            "UPDATE reports SET incident = ?1 WHERE incident = ?2",
+            params![canonical, id],
+        )?;
         tx.execute("DELETE FROM incidents WHERE id = ?1", [id])?;
         crate::review::rename(tx, id, &canonical)?;
         tx.execute(
@@ -386,7 +397,9 @@ pub(crate) fn read_document(row: &rusqlite::Row) -> rusqlite::Result<Document> {
         sha256: row.get(1)?,
         media_type: row.get(2)?,
         fetched_at: row.get(3)?,
-        published: row.get::<_, Option<String>>(4)?.and_then(|p| p.parse().ok()),
+        published: row
+            .get::<_, Option<String>>(4)?
+            .and_then(|p| p.parse().ok()),
         source: row.get(5)?,
         lang: row.get(6)?,
         title: row.get(7)?,
@@ -542,9 +555,9 @@ impl Store for SqliteStore {
     }
 
     fn documents(&self) -> Result<Vec<Document>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY rowid"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents ORDER BY rowid"
+        ))?;
         let docs = stmt
             .query_map([], read_document)?
             .collect::<Result<Vec<_>, _>>()?;
@@ -554,9 +567,11 @@ impl Store for SqliteStore {
     fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT body FROM documents WHERE sha256 = ?1", [sha256], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT body FROM documents WHERE sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -586,14 +601,21 @@ impl Store for SqliteStore {
             }
         }
         if canon.len() < 2 {
-            return Err(StoreError::BadEdit("merge needs two different incidents".into()));
+            return Err(StoreError::BadEdit(
+                "merge needs two different incidents".into(),
+            ));
         }
         let id = review::merge(&tx, &canon, by.reason, by.who, &now)?;
         tx.commit()?;
         Ok(id)
     }
 
-    fn split(&mut self, id: &str, report: &str, by: &Reviewer) -> Result<(String, String), StoreError> {
+    fn split(
+        &mut self,
+        id: &str,
+        report: &str,
+        by: &Reviewer,
+    ) -> Result<(String, String), StoreError> {
         let now = now();
         let tx = self.conn.transaction()?;
         let id = review::canonical(&tx, id)?;
@@ -606,7 +628,9 @@ impl Store for SqliteStore {
         let now = now();
         let tx = self.conn.transaction()?;
         let mut outcome = ReextractOutcome {
-            incidents_before: tx.query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get::<_, i64>(0))? as usize,
+            incidents_before: tx
+                .query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get::<_, i64>(0))?
+                as usize,
             ..ReextractOutcome::default()
         };
         let pins: BTreeMap<String, String> = tx
@@ -616,7 +640,9 @@ impl Store for SqliteStore {
         // Read everything first: a document whose new extraction fails keeps its reports.
         let mut plan: Vec<(i64, Vec<Report>)> = Vec::new();
         {
-            let mut docs = tx.prepare(&format!("SELECT rowid, {DOC_COLUMNS}, body FROM documents ORDER BY rowid"))?;
+            let mut docs = tx.prepare(&format!(
+                "SELECT rowid, {DOC_COLUMNS}, body FROM documents ORDER BY rowid"
+            ))?;
             let mut rows = docs.query([])?;
             while let Some(row) = rows.next()? {
                 let rowid: i64 = row.get(0)?;
@@ -625,7 +651,9 @@ impl Store for SqliteStore {
                     sha256: row.get(2)?,
                     media_type: row.get(3)?,
                     fetched_at: row.get(4)?,
-                    published: row.get::<_, Option<String>>(5)?.and_then(|p| p.parse().ok()),
+                    published: row
+                        .get::<_, Option<String>>(5)?
+                        .and_then(|p| p.parse().ok()),
                     source: row.get(6)?,
                     lang: row.get(7)?,
                     title: row.get(8)?,
@@ -639,7 +667,9 @@ impl Store for SqliteStore {
                     Err(e) => {
                         let mut old = Vec::new();
                         for b in tx
-                            .prepare_cached("SELECT body FROM reports WHERE document = ?1 ORDER BY key")?
+                            .prepare_cached(
+                                "SELECT body FROM reports WHERE document = ?1 ORDER BY key",
+                            )?
                             .query_map([rowid], |r| r.get::<_, String>(0))?
                         {
                             old.push(serde_json::from_str(&b?).map_err(json_err("report"))?);

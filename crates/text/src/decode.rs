@@ -71,7 +71,11 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Result<Decoded, DecodeErr
 fn finish(enc: &'static Encoding, bytes: &[u8]) -> Result<Decoded, DecodeError> {
     // GBK and GB2312 texts are read as GB18030, their superset, so that four-byte
     // sequences (rare characters in names) survive.
-    let enc = if enc == encoding_rs::GBK { encoding_rs::GB18030 } else { enc };
+    let enc = if enc == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        enc
+    };
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::Empty);
     }
@@ -154,7 +158,11 @@ fn decode_utf16_guess(bytes: &[u8]) -> Option<(String, &'static str)> {
     }
     let odd_nul = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     let even_nul = head.iter().step_by(2).filter(|&&b| b == 0).count();
-    let enc = if odd_nul >= even_nul { UTF_16LE } else { UTF_16BE };
+    let enc = if odd_nul >= even_nul {
+        UTF_16LE
+    } else {
+        UTF_16BE
+    };
     let (text, bad) = enc.decode_without_bom_handling(bytes);
     (!bad).then(|| (text.into_owned(), enc.name()))
 }

@@ -23,22 +23,63 @@ pub struct Page {
 
 /// Tags whose whole subtree is never report text.
 const DROP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
-    "svg", "button", "select", "template", "figure", "menu",
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
+    "button", "select", "template", "figure", "menu",
 ];
 
 /// class/id words that mark boilerplate containers.
 const DROP_MARKS: &[&str] = &[
-    "comment", "nav", "menu", "sidebar", "share", "social", "related", "recommend",
-    "advert", "ad-", "ads", "banner", "promo", "subscribe", "newsletter", "cookie",
-    "footer", "header", "breadcrumb", "popup", "modal", "toolbar", "tags", "pagination",
+    "comment",
+    "nav",
+    "menu",
+    "sidebar",
+    "share",
+    "social",
+    "related",
+    "recommend",
+    "advert",
+    "ad-",
+    "ads",
+    "banner",
+    "promo",
+    "subscribe",
+    "newsletter",
+    "cookie",
+    "footer",
+    "header",
+    "breadcrumb",
+    "popup",
+    "modal",
+    "toolbar",
+    "tags",
+    "pagination",
     "copyright",
 ];
 
 /// Tags after which the text breaks to a new line.
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article",
-    "blockquote", "pre", "dd", "dt", "table", "ul", "ol", "main", "td",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "table",
+    "ul",
+    "ol",
+    "main",
+    "td",
 ];
 
 static ARTICLE: LazyLock<Selector> = LazyLock::new(|| selector("article, main, [role=main]"));
@@ -80,8 +121,15 @@ pub fn extract(html: &str) -> Page {
             continue;
         };
         match key.as_str() {
-            "article:published_time" | "datepublished" | "pubdate" | "publishdate"
-            | "publish-date" | "date" | "dc.date" | "dc.date.issued" | "og:published_time" => {
+            "article:published_time"
+            | "datepublished"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "date"
+            | "dc.date"
+            | "dc.date.issued"
+            | "og:published_time" => {
                 page.published.get_or_insert_with(|| content.to_string());
             }
             "og:title" => {
@@ -161,7 +209,10 @@ fn main_container(doc: &Html) -> Option<ElementRef<'_>> {
                 .children()
                 .filter_map(ElementRef::wrap)
                 .filter(|e| {
-                    matches!(e.value().name(), "p" | "h2" | "h3" | "blockquote" | "li" | "ul")
+                    matches!(
+                        e.value().name(),
+                        "p" | "h2" | "h3" | "blockquote" | "li" | "ul"
+                    )
                 })
                 .map(|e| e.text().map(str::trim).map(str::len).sum::<usize>())
                 .sum();

@@ -80,7 +80,10 @@ fn commits_merges_and_ignores_duplicates() {
     let (d3, b3) = doc("other.txt", "other", "2024-05-02");
     let r1 = report(&d1, 0, "2024-05-01", "140702", 3);
     let out = store.commit(&d1, &b1, &[r1]).unwrap();
-    assert_eq!((out.new_incidents, out.updated_incidents, out.duplicate), (1, 0, false));
+    assert_eq!(
+        (out.new_incidents, out.updated_incidents, out.duplicate),
+        (1, 0, false)
+    );
 
     let r2 = report(&d2, 0, "2024-05-01", "140702", 7);
     let out = store.commit(&d2, &b2, &[r2]).unwrap();
@@ -115,8 +118,8 @@ fn ids_do_not_depend_on_ingest_order() {
     let r1 = report(&d1, 0, "2024-05-01", "140702", 3);
     let r2 = report(&d2, 0, "2024-05-01", "140702", 4);
     let mut one = SqliteStore::in_memory().unwrap();
-    one.commit(&d1, &b1, &[r1.clone()]).unwrap();
-    one.commit(&d2, &b2, &[r2.clone()]).unwrap();
+    one.commit(&d1, &b1, std::slice::from_ref(&r1)).unwrap();
+    one.commit(&d2, &b2, std::slice::from_ref(&r2)).unwrap();
     let mut two = SqliteStore::in_memory().unwrap();
     two.commit(&d2, &b2, &[r2]).unwrap();
     let first_id = two.incidents(&Filter::default()).unwrap()[0].id.clone();
@@ -127,7 +130,10 @@ fn ids_do_not_depend_on_ingest_order() {
     assert_eq!(a[0].id, b[0].id);
     // The id the incident had before the merge still finds it.
     if first_id != b[0].id {
-        assert_eq!(two.incident(&first_id).unwrap().unwrap().incident.id, b[0].id);
+        assert_eq!(
+            two.incident(&first_id).unwrap().unwrap().incident.id,
+            b[0].id
+        );
     }
 }
 
