@@ -41,6 +41,26 @@ const ZH_SUFFIXES: &[(&str, &str, &str)] = &[
 const ZH_STOPS: &str =
     ",，。、；;：:的在于和与是为将被向从到对了及或“”「」《》()（）【】 \n\t0123456789一某该这此其";
 
+/// Words that precede a name but are not part of it: roles (承建方 "the contractor",
+/// 矿方 "the mine's side") and "from" (来自).
+const ZH_BOUNDARIES: &[&str] = &[
+    "来自",
+    "承建方",
+    "施工方",
+    "建设方",
+    "开发商",
+    "厂方",
+    "矿方",
+    "资方",
+    "院方",
+    "校方",
+    "甲方",
+    "乙方",
+    "旗下",
+    "下属",
+    "隶属",
+];
+
 /// Place endings: a name walk stops after a full administrative name (…县大河煤矿 → 大河煤矿).
 const ADMIN_ENDS: &[char] = &['省', '市', '县', '区', '旗', '盟', '州', '镇', '乡', '村'];
 
@@ -104,6 +124,10 @@ pub fn find(text: &str) -> Vec<Found> {
             let mut taken = 0;
             for (i, c) in text[..at].char_indices().rev() {
                 if ZH_STOPS.contains(c) || !crate::segment::is_cjk(c) || taken >= 10 {
+                    break;
+                }
+                let through = &text[..i + c.len_utf8()];
+                if ZH_BOUNDARIES.iter().any(|w| through.ends_with(w)) {
                     break;
                 }
                 if ADMIN_ENDS.contains(&c) && taken >= 2 {
@@ -191,6 +215,13 @@ mod tests {
     fn company_names_keep_a_bare_place_prefix() {
         let f = find("工人称,山西建投公司长期拖欠工资");
         assert_eq!(f[0].org.name, "山西建投公司");
+    }
+
+    #[test]
+    fn roles_and_from_are_not_part_of_a_name() {
+        let f = find("来自几内亚某铁矿项目的消息显示,该项目承建方中兴建工公司拖欠工资");
+        let names: Vec<_> = f.iter().map(|f| f.org.name.as_str()).collect();
+        assert_eq!(names, vec!["中兴建工公司"]);
     }
 
     #[test]
