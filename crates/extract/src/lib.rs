@@ -159,8 +159,9 @@ pub fn extract(input: &Input) -> Vec<Report> {
         // day of the one before: "11月12日,水城区…罢工。11月12日,洛阳市…罢工。"
         // A bilingual paragraph switches language between tellings: a sentence in the
         // other language belongs to the other telling, not to this run.
+        let opens_event = date.is_some() && DATE_LED.is_match(sentence);
         let extend = !new_paragraph
-            && !(date.is_some() && DATE_LED.is_match(sentence))
+            && !opens_event
             && runs
                 .last()
                 .is_some_and(|r| lang_of(&r.text[..r.lead.min(r.text.len())]) == lang_of(sentence))
