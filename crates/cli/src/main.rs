@@ -6,6 +6,7 @@
 
 mod bench;
 mod ingest;
+mod ledger;
 mod output;
 mod place_filter;
 mod review;
@@ -26,6 +27,9 @@ struct Cli {
     /// The SQLite database file.
     #[arg(long, global = true, env = "RECOUNT_DB", default_value = "recount.db")]
     db: PathBuf,
+    /// The log's signing key (created on first use; default: the database path + ".key").
+    #[arg(long, global = true, env = "RECOUNT_KEY")]
+    key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,6 +81,17 @@ enum Command {
     },
     /// Re-run extraction over every archived original, keeping reviewers' edits, merges and splits.
     Reextract,
+    /// Sign a checkpoint of the tamper-evident log (when it grew) and print the latest.
+    Checkpoint {
+        /// Also print the verifier key a third party needs to check it.
+        #[arg(long)]
+        verifier_key: bool,
+    },
+    /// Recompute the log from the archive and check every checkpoint; names each changed,
+    /// removed, reordered or unlogged row.
+    Verify,
+    /// Inclusion proofs (JSON, one per line) of an incident's sources or of one document.
+    Proof { id: String },
     /// Export every incident.
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
@@ -143,6 +158,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // A reader that stopped early (`recount export | head`) is not a failure.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -152,7 +176,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Ingest(args) => ingest::run(&cli.db, &args),
+        Command::Ingest(args) => {
+            let code = ingest::run(&cli.db, &args)?;
+            // Publish what was archived: a signed checkpoint over the grown log.
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            ledger::checkpoint_after_write(&mut open(&cli.db)?, &keys)?;
+            Ok(code)
+        }
         Command::Incidents(args) => {
             let store = open(&cli.db)?;
             let filter = place_filter::filter(&args)?;
@@ -177,11 +207,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &reason,
                 &review::who(who.as_deref()),
             )?;
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            ledger::checkpoint_after_write(&mut store, &keys)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { ids, reason, who } => {
             let mut store = open(&cli.db)?;
             review::merge(&mut store, &ids, &reason, &review::who(who.as_deref()))?;
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            ledger::checkpoint_after_write(&mut store, &keys)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Split {
@@ -198,6 +232,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &reason,
                 &review::who(who.as_deref()),
             )?;
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            ledger::checkpoint_after_write(&mut store, &keys)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Reextract => {
@@ -207,6 +243,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Checkpoint { verifier_key } => {
+            let mut store = open(&cli.db)?;
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            ledger::checkpoint(&mut store, &keys, verifier_key)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify => {
+            let store = open(&cli.db)?;
+            let path = ledger::key_path(&cli.db, cli.key.as_deref());
+            if !path.exists() {
+                anyhow::bail!(
+                    "no signing key at {}: pass --key (or RECOUNT_KEY)",
+                    path.display()
+                );
+            }
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            ledger::verify(&store, &keys)
+        }
+        Command::Proof { id } => {
+            let mut store = open(&cli.db)?;
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            ledger::proof(&mut store, &keys, &id)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export { format, out } => {
             let store = open(&cli.db)?;

@@ -5,8 +5,12 @@
 //! embedded default. A document is committed in one transaction with its reports and
 //! every incident they touch, so a crash leaves either all of it or none.
 
+mod log;
 mod review;
 mod sqlite;
+
+pub use log::{Signer, VerifyReport};
+pub use recount_ledger::{Proof, SigningKey, VerifyingKey};
 
 pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
@@ -147,6 +151,20 @@ pub trait Store {
         report: &str,
         by: &Reviewer,
     ) -> Result<(String, String), StoreError>;
+
+    /// Signs a checkpoint of the log when it grew since the last one; returns the note.
+    fn checkpoint(&mut self, signer: &Signer) -> Result<Option<String>, StoreError>;
+
+    /// The latest signed checkpoint of the log.
+    fn latest_checkpoint(&self) -> Result<Option<String>, StoreError>;
+
+    /// Recomputes every log leaf from the row it covers and every checkpoint from the
+    /// leaves; the report names each changed, removed, reordered or unlogged row.
+    fn verify(&self, origin: &str, key: &VerifyingKey) -> Result<VerifyReport, StoreError>;
+
+    /// Inclusion proofs, against the latest checkpoint, of the originals behind an
+    /// incident (or of one document, by id or sha256).
+    fn proofs(&self, subject: &str) -> Result<Vec<(String, Proof)>, StoreError>;
 
     /// Re-runs extraction over every archived original and rebuilds all incidents,
     /// keeping reviewers' edits, merges and splits. One transaction: all or nothing.

@@ -148,6 +148,8 @@ pub(crate) fn record(
         "INSERT INTO incident_history(incident, at, who, action, detail, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![incident, at, who, action, detail.to_string(), reason],
     )?;
+    // Every review action is a leaf of the tamper-evident log, in this transaction.
+    crate::log::append_history(tx, tx.last_insert_rowid())?;
     Ok(())
 }
 
@@ -356,12 +358,13 @@ pub(crate) fn edit(
         "INSERT INTO incident_edits(incident, field, value) VALUES (?1, ?2, ?3)",
         params![id, field, value.to_string()],
     )?;
+    let edit_row = tx.last_insert_rowid();
     record(
         tx,
         id,
         who,
         "edit",
-        serde_json::json!({"field": field, "from": before, "to": value}),
+        serde_json::json!({"field": field, "from": before, "to": value, "edit_row": edit_row}),
         reason,
     )?;
     rebuild(tx, id, now)

@@ -1,9 +1,10 @@
 //! The SQLite store: WAL, foreign keys, versioned migrations.
 
 use crate::{
-    review, CommitOutcome, Counts, Extractor, Filter, IncidentDetail, ReextractOutcome, Reviewer,
-    Store, StoreError,
+    log::Signer, log::VerifyReport, review, CommitOutcome, Counts, Extractor, Filter,
+    IncidentDetail, ReextractOutcome, Reviewer, Store, StoreError,
 };
+use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
 use recount_resolve::{
     build, candidate_window, incident_id, match_score, DocInfo, MATCH_THRESHOLD,
@@ -97,6 +98,27 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX incident_links_b ON incident_links(b);
     ",
+    // 3: the tamper-evident log: leaves, the append frontier, signed checkpoints.
+    "
+    CREATE TABLE ledger_leaves (
+        idx INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        data BLOB NOT NULL,
+        hash BLOB NOT NULL
+    );
+    CREATE INDEX ledger_leaves_subject ON ledger_leaves(kind, subject);
+    CREATE TABLE ledger_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        frontier BLOB NOT NULL
+    );
+    CREATE TABLE ledger_checkpoints (
+        size INTEGER PRIMARY KEY,
+        root BLOB NOT NULL,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    ",
 ];
 
 /// The embedded default store.
@@ -143,6 +165,23 @@ impl SqliteStore {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
+            if i == 2 {
+                // A store made before the log: enter what it already holds, in order.
+                let shas: Vec<String> = tx
+                    .prepare("SELECT sha256 FROM documents ORDER BY rowid")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                for sha in shas {
+                    crate::log::append_document(&tx, &sha)?;
+                }
+                let rows: Vec<i64> = tx
+                    .prepare("SELECT rowid FROM incident_history ORDER BY rowid")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                for row in rows {
+                    crate::log::append_history(&tx, row)?;
+                }
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
@@ -454,6 +493,7 @@ impl Store for SqliteStore {
             ],
         )?;
         let rowid = tx.last_insert_rowid();
+        crate::log::append_document(&tx, &doc.sha256)?;
         let mut touched: BTreeMap<String, bool> = BTreeMap::new();
         for r in reports {
             let (incident, is_new) = place_report(&tx, rowid, r, None)?;
@@ -699,6 +739,47 @@ impl Store for SqliteStore {
             tx.query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get::<_, i64>(0))? as usize;
         tx.commit()?;
         Ok(outcome)
+    }
+
+    fn checkpoint(&mut self, signer: &Signer) -> Result<Option<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let note = crate::log::checkpoint(&tx, signer, &now())?;
+        tx.commit()?;
+        Ok(note)
+    }
+
+    fn latest_checkpoint(&self) -> Result<Option<String>, StoreError> {
+        crate::log::latest(&self.conn)
+    }
+
+    fn verify(&self, origin: &str, key: &VerifyingKey) -> Result<VerifyReport, StoreError> {
+        crate::log::verify(&self.conn, origin, key)
+    }
+
+    fn proofs(&self, subject: &str) -> Result<Vec<(String, Proof)>, StoreError> {
+        // An incident (or former id) proves its sources; else a document id or sha256.
+        let id = review::canonical(&self.conn, subject)?;
+        let mut shas: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT d.sha256 FROM reports r JOIN documents d ON d.rowid = r.document
+                 WHERE r.incident = ?1 ORDER BY d.rowid",
+            )?
+            .query_map([&id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if shas.is_empty() {
+            shas = self
+                .conn
+                .prepare(
+                    "SELECT sha256 FROM documents WHERE doc_id = ?1 OR sha256 = ?1 ORDER BY rowid",
+                )?
+                .query_map([subject], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+        }
+        if shas.is_empty() {
+            return Err(StoreError::NoIncident(subject.to_string()));
+        }
+        crate::log::proofs(&self.conn, &shas)
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {

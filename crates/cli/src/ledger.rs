@@ -1,0 +1,135 @@
+//! `recount checkpoint | verify | proof`, and the signing key they use.
+//!
+//! The key is an Ed25519 key in the signed-note private-key format, created on first use
+//! beside the database (`recount.db.key`, mode 0600) unless `--key`/`RECOUNT_KEY` names
+//! another file. Its name is the log's origin line.
+
+use anyhow::{bail, Context, Result};
+use recount_ledger::{generate_signing_key, parse_signer_key, signer_key_string, VerifierKey};
+use recount_store::{Signer, SigningKey, SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The log's signing key and origin.
+pub struct Keys {
+    pub origin: String,
+    pub key: SigningKey,
+}
+
+/// The key file for a database: `--key`, else `<db>.key`.
+pub fn key_path(db: &Path, flag: Option<&Path>) -> PathBuf {
+    flag.map(Path::to_path_buf).unwrap_or_else(|| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(".key");
+        PathBuf::from(p)
+    })
+}
+
+/// Loads the key, creating it (mode 0600) when the file does not exist yet.
+pub fn load_or_create(db: &Path, flag: Option<&Path>) -> Result<Keys> {
+    let path = key_path(db, flag);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let (origin, key) = parse_signer_key(text.trim())
+                .map_err(|e| anyhow::anyhow!("{}: not a signing key: {e}", path.display()))?;
+            Ok(Keys { origin, key })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let stem: String = db
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "recount".into())
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let origin = format!("recount.local/{stem}");
+            let key = generate_signing_key(&mut recount_ledger::rand_core::OsRng);
+            let text = signer_key_string(&origin, &key).map_err(|e| anyhow::anyhow!("{e}"))?;
+            write_private(&path, &text)?;
+            eprintln!("created signing key {} for log {origin}", path.display());
+            Ok(Keys { origin, key })
+        }
+        Err(e) => Err(e).with_context(|| format!("reading key {}", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating key {}", path.display()))?;
+    writeln!(f, "{text}")?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, format!("{text}\n"))
+        .with_context(|| format!("creating key {}", path.display()))
+}
+
+/// Signs a checkpoint if the log grew; quiet when it did not.
+pub fn checkpoint_after_write(store: &mut SqliteStore, keys: &Keys) -> Result<()> {
+    store.checkpoint(&Signer {
+        origin: &keys.origin,
+        key: &keys.key,
+    })?;
+    Ok(())
+}
+
+pub fn checkpoint(store: &mut SqliteStore, keys: &Keys, show_key: bool) -> Result<()> {
+    checkpoint_after_write(store, keys)?;
+    match store.latest_checkpoint()? {
+        Some(note) => print!("{note}"),
+        None => bail!("the log is empty: ingest something first"),
+    }
+    if show_key {
+        let vk = VerifierKey::new(&keys.origin, keys.key.verifying_key())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("{vk}");
+    }
+    Ok(())
+}
+
+pub fn verify(store: &SqliteStore, keys: &Keys) -> Result<ExitCode> {
+    let report = store.verify(&keys.origin, &keys.key.verifying_key())?;
+    for p in &report.problems {
+        eprintln!("error: {p}");
+    }
+    println!(
+        "log: {} leaves, {} checkpoints; {}",
+        report.leaves,
+        report.checkpoints,
+        if report.problems.is_empty() {
+            "every row and checkpoint verifies".to_string()
+        } else {
+            format!("{} problems", report.problems.len())
+        }
+    );
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub fn proof(store: &mut SqliteStore, keys: &Keys, subject: &str) -> Result<()> {
+    checkpoint_after_write(store, keys)?;
+    // One compact JSON object per line, so each line is a proof file of its own.
+    for (_, p) in store.proofs(subject)? {
+        let v: serde_json::Value = serde_json::from_str(&p.to_json())?;
+        println!("{v}");
+    }
+    Ok(())
+}

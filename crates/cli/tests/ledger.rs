@@ -1,0 +1,204 @@
+//! The tamper-evident log end to end: untouched stores verify; a row changed, removed,
+//! reordered or added behind the log's back is named; proofs check offline.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn recount(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("recount").expect("binary built");
+    cmd.arg("--db").arg(db);
+    cmd
+}
+
+fn ingested() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    recount(&db)
+        .arg("ingest")
+        .arg(repo().join("samples/corpus"))
+        .assert()
+        .success();
+    (dir, db)
+}
+
+/// Runs `recount verify` and returns (exit code, stderr).
+fn verify(db: &Path) -> (i32, String) {
+    let out = recount(db).arg("verify").output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn tamper(db: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn an_untouched_store_verifies_and_the_key_is_private() {
+    let (_dir, db) = ingested();
+    assert_eq!(verify(&db).0, 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = PathBuf::from(format!("{}.key", db.display()));
+        let mode = std::fs::metadata(key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn a_changed_archived_row_is_named() {
+    let (_dir, db) = ingested();
+    tamper(
+        &db,
+        "UPDATE documents SET body = X'00' || body WHERE rowid = 4",
+    );
+    let (code, err) = verify(&db);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("log leaf 3") && err.contains("archived bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_removed_row_is_named() {
+    let (_dir, db) = ingested();
+    tamper(
+        &db,
+        "PRAGMA foreign_keys = OFF; DELETE FROM documents WHERE rowid = 2",
+    );
+    let (code, err) = verify(&db);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("log leaf 1") && err.contains("removed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn reordered_rows_are_named() {
+    let (_dir, db) = ingested();
+    tamper(
+        &db,
+        "PRAGMA foreign_keys = OFF;
+         UPDATE documents SET rowid = 1000 WHERE rowid = 2;
+         UPDATE documents SET rowid = 2 WHERE rowid = 3;
+         UPDATE documents SET rowid = 3 WHERE rowid = 1000;",
+    );
+    let (code, err) = verify(&db);
+    assert_ne!(code, 0);
+    assert!(err.contains("out of order"), "{err}");
+}
+
+#[test]
+fn a_rewritten_leaf_breaks_the_checkpoint() {
+    let (_dir, db) = ingested();
+    tamper(&db, "DELETE FROM ledger_leaves WHERE idx = 5");
+    let (code, err) = verify(&db);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("leaf 5 is missing") && err.contains("checkpoint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn review_actions_are_logged_and_a_smuggled_edit_is_found() {
+    let (_dir, db) = ingested();
+    let out = recount(&db)
+        .args(["incidents", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let id = first["id"].as_str().unwrap();
+    recount(&db)
+        .args([
+            "edit", id, "--set", "dead=99", "--reason", "test", "--who", "t",
+        ])
+        .assert()
+        .success();
+    assert_eq!(verify(&db).0, 0);
+    tamper(&db, "UPDATE incident_edits SET value = '1'");
+    let (code, err) = verify(&db);
+    assert_ne!(code, 0);
+    assert!(err.contains("review row") && err.contains("edit"), "{err}");
+}
+
+#[test]
+fn a_proof_checks_offline_with_the_python_verifier() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("python3 not found; skipping the offline check");
+        return;
+    }
+    let (dir, db) = ingested();
+    let out = recount(&db)
+        .args(["incidents", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let proofs = recount(&db)
+        .args(["proof", first["id"].as_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(proofs.status.success());
+    let line = String::from_utf8(proofs.stdout)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let file = dir.path().join("proof.json");
+    std::fs::write(&file, &line).unwrap();
+    let cp = recount(&db)
+        .args(["checkpoint", "--verifier-key"])
+        .output()
+        .unwrap();
+    let vkey = String::from_utf8(cp.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let script = repo().join("scripts/verify_proof.py");
+    let ok = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&file)
+        .args(["--key", &vkey])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let forged = line.replacen("\"leaf_index\":", "\"leaf_index\":1", 1);
+    std::fs::write(&file, forged).unwrap();
+    let bad = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&file)
+        .args(["--key", &vkey])
+        .status()
+        .unwrap();
+    assert!(!bad.success());
+}

@@ -1,0 +1,388 @@
+//! The tamper-evident log kept beside the data: one RFC 6962 leaf for every archived
+//! original and every reviewer's action, appended in the same transaction as the row it
+//! covers, with signed checkpoints over its root.
+//!
+//! A leaf's data is a canonical JSON description of its row (version 1, below). `verify`
+//! recomputes that description from the row as it is now, so a changed, removed,
+//! reordered or smuggled-in row is named, and every checkpoint is checked against the
+//! tree rebuilt from the leaves.
+
+use crate::sqlite::json_err;
+use crate::StoreError;
+use recount_ledger::{
+    leaf_hash, open, sign, Checkpoint, CompactRange, Hash, Proof, SigningKey, VerifyingKey,
+};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+/// What a verification found. An empty `problems` list means the log is intact.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyReport {
+    pub leaves: u64,
+    pub checkpoints: usize,
+    pub problems: Vec<String>,
+}
+
+/// Who signs checkpoints: the key and the log's origin line (also the key's name).
+pub struct Signer<'a> {
+    pub origin: &'a str,
+    pub key: &'a SigningKey,
+}
+
+/// The leaf data of an archived original (format version 1): everything the archive
+/// row says about it, including the sha256 of its bytes.
+fn document_leaf(conn: &Connection, sha256: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT rowid, doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body
+             FROM documents WHERE sha256 = ?1",
+            [sha256],
+            |r| {
+                // Read the bytes whatever their storage class: a tampered row may hold TEXT.
+                let body: Vec<u8> = match r.get_ref(11)? {
+                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b.to_vec(),
+                    _ => Vec::new(),
+                };
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    serde_json::json!({
+                        "v": 1,
+                        "kind": "original",
+                        "doc_id": r.get::<_, String>(1)?,
+                        "sha256": r.get::<_, String>(2)?,
+                        "media_type": r.get::<_, String>(3)?,
+                        "fetched_at": r.get::<_, String>(4)?,
+                        "published": r.get::<_, Option<String>>(5)?,
+                        "source": r.get::<_, Option<String>>(6)?,
+                        "lang": r.get::<_, Option<String>>(7)?,
+                        "title": r.get::<_, Option<String>>(8)?,
+                        "url": r.get::<_, Option<String>>(9)?,
+                        "size": r.get::<_, i64>(10)?,
+                        "bytes_sha256": hex::encode(Sha256::digest(&body)),
+                    }),
+                ))
+            },
+        )
+        .optional()?;
+    Ok(row.map(|(rowid, v)| (rowid, v.to_string().into_bytes())))
+}
+
+/// The leaf data of a reviewer's action (format version 1): the history row, and for an
+/// edit the edit row it stored. The incident id is left out: merges rename incidents.
+fn history_leaf(conn: &Connection, rowid: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT at, who, action, detail, reason FROM incident_history WHERE rowid = ?1",
+            [rowid],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((at, who, action, detail, reason)) = row else {
+        return Ok(None);
+    };
+    let detail: serde_json::Value = serde_json::from_str(&detail).map_err(json_err("history"))?;
+    let edit = match detail.get("edit_row").and_then(|v| v.as_i64()) {
+        Some(edit_row) => conn
+            .query_row(
+                "SELECT field, value FROM incident_edits WHERE rowid = ?1",
+                [edit_row],
+                |r| Ok(serde_json::json!({"field": r.get::<_, String>(0)?, "value": r.get::<_, String>(1)?})),
+            )
+            .optional()?,
+        None => None,
+    };
+    Ok(Some(
+        serde_json::json!({
+            "v": 1, "kind": "review", "at": at, "who": who, "action": action,
+            "detail": detail, "reason": reason, "edit": edit,
+        })
+        .to_string()
+        .into_bytes(),
+    ))
+}
+
+fn frontier(conn: &Connection) -> Result<CompactRange, StoreError> {
+    let bytes: Option<Vec<u8>> = conn
+        .query_row("SELECT frontier FROM ledger_state WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match bytes {
+        Some(b) => {
+            CompactRange::from_bytes(&b).map_err(|e| StoreError::BadEdit(format!("log state: {e}")))
+        }
+        None => Ok(CompactRange::new()),
+    }
+}
+
+fn append(conn: &Connection, kind: &str, subject: &str, data: &[u8]) -> Result<u64, StoreError> {
+    let mut range = frontier(conn)?;
+    let index = range.size();
+    let hash = leaf_hash(data);
+    conn.execute(
+        "INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![index as i64, kind, subject, data, hash.as_slice()],
+    )?;
+    range.append(hash);
+    conn.execute(
+        "INSERT OR REPLACE INTO ledger_state(id, frontier) VALUES (1, ?1)",
+        [range.to_bytes()],
+    )?;
+    Ok(index)
+}
+
+/// Appends the leaf of a just-archived original (call inside its transaction).
+pub(crate) fn append_document(conn: &Connection, sha256: &str) -> Result<u64, StoreError> {
+    let (_, data) = document_leaf(conn, sha256)?
+        .ok_or_else(|| StoreError::BadEdit(format!("document {sha256} is not archived")))?;
+    append(conn, "original", sha256, &data)
+}
+
+/// Appends the leaf of a just-recorded review action (call inside its transaction).
+pub(crate) fn append_history(conn: &Connection, rowid: i64) -> Result<u64, StoreError> {
+    let data = history_leaf(conn, rowid)?
+        .ok_or_else(|| StoreError::BadEdit(format!("history row {rowid} is missing")))?;
+    append(conn, "review", &rowid.to_string(), &data)
+}
+
+fn leaf_hashes(conn: &Connection) -> Result<Vec<Hash>, StoreError> {
+    let mut stmt = conn.prepare("SELECT hash FROM ledger_leaves ORDER BY idx")?;
+    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+    let mut out = Vec::new();
+    for h in rows {
+        let h = h?;
+        out.push(
+            h.as_slice()
+                .try_into()
+                .map_err(|_| StoreError::BadEdit("a leaf hash is not 32 bytes".into()))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Signs a checkpoint over the current root when the log grew since the last one.
+/// Returns the new signed note, or `None` when there was nothing new to sign.
+pub(crate) fn checkpoint(
+    conn: &Connection,
+    signer: &Signer,
+    now: &str,
+) -> Result<Option<String>, StoreError> {
+    let range = frontier(conn)?;
+    let last: Option<i64> =
+        conn.query_row("SELECT MAX(size) FROM ledger_checkpoints", [], |r| r.get(0))?;
+    if range.size() == 0 || last == Some(range.size() as i64) {
+        return Ok(None);
+    }
+    let cp = Checkpoint::new(signer.origin, range.size(), range.root());
+    let note = sign(&cp, signer.origin, signer.key)
+        .map_err(|e| StoreError::BadEdit(format!("signing: {e}")))?;
+    conn.execute(
+        "INSERT INTO ledger_checkpoints(size, root, note, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![range.size() as i64, range.root().as_slice(), note, now],
+    )?;
+    Ok(Some(note))
+}
+
+/// The latest signed checkpoint note.
+pub(crate) fn latest(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A stored leaf: index, kind, subject, data, hash.
+type LeafRow = (i64, String, String, Vec<u8>, Vec<u8>);
+
+/// Recomputes every leaf from its row and every checkpoint from the leaves.
+pub(crate) fn verify(
+    conn: &Connection,
+    origin: &str,
+    key: &VerifyingKey,
+) -> Result<VerifyReport, StoreError> {
+    let mut report = VerifyReport::default();
+    let mut stmt =
+        conn.prepare("SELECT idx, kind, subject, data, hash FROM ledger_leaves ORDER BY idx")?;
+    let rows: Vec<LeafRow> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut range = CompactRange::new();
+    let mut roots = Vec::with_capacity(rows.len() + 1);
+    roots.push(range.root());
+    let mut last_doc_rowid = 0i64;
+    let mut covered_docs = std::collections::BTreeSet::new();
+    let mut covered_history = std::collections::BTreeSet::new();
+    for (expected, (idx, kind, subject, data, hash)) in rows.iter().enumerate() {
+        if *idx != expected as i64 {
+            report.problems.push(format!(
+                "log leaf {expected} is missing (the next leaf is {idx}): a leaf row was removed"
+            ));
+        }
+        if leaf_hash(data).as_slice() != hash.as_slice() {
+            report.problems.push(format!(
+                "log leaf {idx}: its stored hash does not match its data"
+            ));
+        }
+        let now = match kind.as_str() {
+            "original" => {
+                covered_docs.insert(subject.clone());
+                let current = document_leaf(conn, subject)?;
+                match &current {
+                    Some((rowid, _)) if *rowid < last_doc_rowid => report.problems.push(format!(
+                        "documents row {rowid} (sha256 {}) is out of order: the log archived it after row {last_doc_rowid}",
+                        short(subject)
+                    )),
+                    Some((rowid, _)) => last_doc_rowid = *rowid,
+                    None => {}
+                }
+                current.map(|(_, d)| d)
+            }
+            _ => {
+                covered_history.insert(subject.clone());
+                history_leaf(conn, subject.parse().unwrap_or(-1))?
+            }
+        };
+        match now {
+            None => report.problems.push(format!(
+                "log leaf {idx}: the {kind} row it covers ({}) was removed",
+                short(subject)
+            )),
+            Some(now) if now != *data => report.problems.push(format!(
+                "log leaf {idx}: the {kind} row it covers ({}) was changed: {}",
+                short(subject),
+                describe_change(data, &now)
+            )),
+            Some(_) => {}
+        }
+        range.append(leaf_hash(data));
+        roots.push(range.root());
+    }
+    report.leaves = range.size();
+    // Rows the log does not cover were added behind its back.
+    let docs: Vec<(i64, String, String)> = conn
+        .prepare("SELECT rowid, doc_id, sha256 FROM documents ORDER BY rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (rowid, doc_id, sha) in docs {
+        if !covered_docs.contains(&sha) {
+            report.problems.push(format!(
+                "documents row {rowid} ({doc_id}, sha256 {}) is not in the log",
+                short(&sha)
+            ));
+        }
+    }
+    let history: Vec<i64> = conn
+        .prepare("SELECT rowid FROM incident_history ORDER BY rowid")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for rowid in history {
+        if !covered_history.contains(&rowid.to_string()) {
+            report
+                .problems
+                .push(format!("incident_history row {rowid} is not in the log"));
+        }
+    }
+    let checkpoints: Vec<(i64, String)> = conn
+        .prepare("SELECT size, note FROM ledger_checkpoints ORDER BY size")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (size, note) in checkpoints {
+        report.checkpoints += 1;
+        match open(&note, origin, key) {
+            Err(e) => report.problems.push(format!(
+                "checkpoint at size {size}: signature does not verify: {e}"
+            )),
+            Ok(cp) => {
+                let rebuilt = roots.get(cp.size as usize);
+                if cp.size as i64 != size || rebuilt != Some(&cp.root) {
+                    report.problems.push(format!(
+                        "checkpoint at size {size}: the signed root is not the root of the log's first {size} leaves (a leaf before it was changed, removed or reordered)"
+                    ));
+                }
+            }
+        }
+    }
+    if frontier(conn)?.to_bytes() != range.to_bytes() {
+        report
+            .problems
+            .push("the stored log state does not match the leaves".into());
+    }
+    Ok(report)
+}
+
+fn short(s: &str) -> &str {
+    &s[..s.len().min(16)]
+}
+
+/// Names the fields that differ between two leaf descriptions.
+fn describe_change(before: &[u8], now: &[u8]) -> String {
+    let (Ok(a), Ok(b)) = (
+        serde_json::from_slice::<serde_json::Value>(before),
+        serde_json::from_slice::<serde_json::Value>(now),
+    ) else {
+        return "unreadable".into();
+    };
+    let mut fields: Vec<String> = Vec::new();
+    if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+        for (k, v) in a {
+            if b.get(k) != Some(v) {
+                fields.push(if k == "bytes_sha256" {
+                    "the archived bytes".into()
+                } else {
+                    k.clone()
+                });
+            }
+        }
+    }
+    fields.join(", ")
+}
+
+/// Inclusion proofs of the originals behind `subjects` (document sha256s) against the
+/// latest checkpoint.
+pub(crate) fn proofs(
+    conn: &Connection,
+    subjects: &[String],
+) -> Result<Vec<(String, Proof)>, StoreError> {
+    let note = latest(conn)?
+        .ok_or_else(|| StoreError::BadEdit("no checkpoint yet: run `recount checkpoint`".into()))?;
+    let hashes = leaf_hashes(conn)?;
+    let mut out = Vec::new();
+    for s in subjects {
+        let idx: Option<i64> = conn
+            .query_row(
+                "SELECT idx FROM ledger_leaves WHERE kind = 'original' AND subject = ?1",
+                [s],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let idx = idx.ok_or_else(|| {
+            StoreError::BadEdit(format!("document {} is not in the log", short(s)))
+        })?;
+        let size = Checkpoint::parse_unverified(&note)
+            .map_err(|e| StoreError::BadEdit(e.to_string()))?
+            .size;
+        if idx as u64 >= size {
+            return Err(StoreError::BadEdit(format!(
+                "document {} was archived after the latest checkpoint: run `recount checkpoint` first",
+                short(s)
+            )));
+        }
+        let proof = Proof::build(&hashes[..size as usize], idx as u64, &note)
+            .map_err(|e| StoreError::BadEdit(e.to_string()))?;
+        out.push((s.clone(), proof));
+    }
+    Ok(out)
+}
