@@ -148,6 +148,8 @@ enum ExportFormat {
     Jsonl,
     Csv,
     AcledCsv,
+    /// WARC 1.1: every archived original, byte for byte, with its digests.
+    Warc,
 }
 
 fn open(db: &std::path::Path) -> Result<SqliteStore> {

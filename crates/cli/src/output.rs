@@ -2,7 +2,7 @@
 
 use crate::{ExportFormat, ListFormat, ShowFormat};
 use anyhow::{Context, Result};
-use recount_export::{write_acled_csv, write_csv, write_jsonl, AdminNames};
+use recount_export::{write_acled_csv, write_csv, write_jsonl, AdminNames, WarcInfo, WarcWriter};
 use recount_model::{FigureKind, Incident};
 use recount_store::{Filter, SqliteStore, Store};
 use std::io::{BufWriter, Write};
@@ -272,17 +272,41 @@ impl AdminNames for GazetteerNames {
 }
 
 pub fn export(store: &SqliteStore, format: ExportFormat, out: Option<&Path>) -> Result<()> {
-    let incidents = store.incidents(&Filter::default())?;
     let mut sink: Box<dyn Write> = match out {
         Some(p) => Box::new(BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
+    if let ExportFormat::Warc = format {
+        let info = WarcInfo {
+            software: format!("recount {}", env!("CARGO_PKG_VERSION")),
+            format: WarcInfo::FORMAT_1_1.to_string(),
+            description: Some("Every original archived by recount, byte for byte.".into()),
+            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        let mut warc = WarcWriter::new(&mut sink, &info)?;
+        // One original in memory at a time.
+        for doc in store.documents()? {
+            let bytes = store
+                .original(&doc.sha256)?
+                .with_context(|| format!("document {} has no archived bytes", doc.id))?;
+            warc.write_original(&doc, &bytes)?;
+        }
+        let n = warc.count();
+        warc.finish()?;
+        sink.flush()?;
+        if out.is_some() {
+            eprintln!("exported {n} originals");
+        }
+        return Ok(());
+    }
+    let incidents = store.incidents(&Filter::default())?;
     let n = match format {
         ExportFormat::Jsonl => write_jsonl(&mut sink, incidents.iter())?,
         ExportFormat::Csv => write_csv(&mut sink, incidents.iter())?,
         ExportFormat::AcledCsv => write_acled_csv(&mut sink, incidents.iter(), &GazetteerNames)?,
+        ExportFormat::Warc => unreachable!("handled above"),
     };
     sink.flush()?;
     if out.is_some() {

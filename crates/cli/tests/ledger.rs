@@ -202,3 +202,48 @@ fn a_proof_checks_offline_with_the_python_verifier() {
         .unwrap();
     assert!(!bad.success());
 }
+
+#[test]
+fn warc_export_lists_every_original_for_warcio() {
+    let have = std::process::Command::new("python3")
+        .args(["-c", "import warcio"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have {
+        assert!(
+            std::env::var_os("RECOUNT_REQUIRE_WARCIO").is_none(),
+            "warcio is required here (pip install warcio)"
+        );
+        eprintln!("warcio not installed; skipping");
+        return;
+    }
+    let (dir, db) = ingested();
+    let warc = dir.path().join("archive.warc");
+    recount(&db)
+        .args(["export", "--format", "warc", "--out"])
+        .arg(&warc)
+        .assert()
+        .success();
+    let index = std::process::Command::new("python3")
+        .args(["-c", "import sys; from warcio.cli import main; sys.exit(main(sys.argv[1:]))", "index"])
+        .arg(&warc)
+        .output()
+        .unwrap();
+    assert!(index.status.success());
+    let listed = String::from_utf8(index.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"resource\""))
+        .count();
+    let docs = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    assert_eq!(listed as i64, docs);
+    let check = std::process::Command::new("python3")
+        .args(["-c", "import sys; from warcio.cli import main; sys.exit(main(sys.argv[1:]))", "check"])
+        .arg(&warc)
+        .status()
+        .unwrap();
+    assert!(check.success(), "warcio check found a bad digest");
+}
