@@ -25,8 +25,10 @@ mod country;
 mod error;
 pub mod jsonl;
 pub mod table;
+pub mod warc;
 
 pub use acled::{write_acled_csv, AcledWriter, AdminNames, NoAdminNames, ACLED_COLUMNS};
 pub use error::ExportError;
 pub use jsonl::{write_jsonl, JsonlWriter};
 pub use table::{csv_header, write_csv, CsvWriter};
+pub use warc::{WarcInfo, WarcWriter};
