@@ -53,24 +53,41 @@ pub fn load_or_create(db: &Path, flag: Option<&Path>) -> Result<Keys> {
             let text = signer_key_string(&origin, &key).map_err(|e| anyhow::anyhow!("{e}"))?;
             write_private(&path, &text)?;
             eprintln!("created signing key {} for log {origin}", path.display());
+            // Read back what is in place: a racing process may have linked its key first.
+            let (origin, key) = parse_signer_key(std::fs::read_to_string(&path)?.trim())
+                .map_err(|e| anyhow::anyhow!("{}: not a signing key: {e}", path.display()))?;
             Ok(Keys { origin, key })
         }
         Err(e) => Err(e).with_context(|| format!("reading key {}", path.display())),
     }
 }
 
+/// Writes the key to a temporary file and links it into place, so a kill at any moment
+/// leaves either no key or the whole key, and two processes racing agree on one key.
 #[cfg(unix)]
 fn write_private(path: &Path, text: &str) -> Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
-        .create_new(true)
+        .create(true)
+        .truncate(true)
         .mode(0o600)
-        .open(path)
-        .with_context(|| format!("creating key {}", path.display()))?;
+        .open(&tmp)
+        .with_context(|| format!("creating key {}", tmp.display()))?;
     writeln!(f, "{text}")?;
-    Ok(())
+    f.sync_all()?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(()),
+        // Another process made the key first: theirs stands.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("creating key {}", path.display())),
+    }
 }
 
 #[cfg(not(unix))]

@@ -179,9 +179,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => {
+            // The key exists before the first commit, so a store is never without the key
+            // that will sign its log, however early an ingest is killed.
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
             let code = ingest::run(&cli.db, &args)?;
             // Publish what was archived: a signed checkpoint over the grown log.
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
             ledger::checkpoint_after_write(&mut open(&cli.db)?, &keys)?;
             Ok(code)
         }

@@ -225,7 +225,11 @@ fn warc_export_lists_every_original_for_warcio() {
         .assert()
         .success();
     let index = std::process::Command::new("python3")
-        .args(["-c", "import sys; from warcio.cli import main; sys.exit(main(sys.argv[1:]))", "index"])
+        .args([
+            "-c",
+            "import sys; from warcio.cli import main; sys.exit(main(sys.argv[1:]))",
+            "index",
+        ])
         .arg(&warc)
         .output()
         .unwrap();
@@ -241,7 +245,11 @@ fn warc_export_lists_every_original_for_warcio() {
         .unwrap();
     assert_eq!(listed as i64, docs);
     let check = std::process::Command::new("python3")
-        .args(["-c", "import sys; from warcio.cli import main; sys.exit(main(sys.argv[1:]))", "check"])
+        .args([
+            "-c",
+            "import sys; from warcio.cli import main; sys.exit(main(sys.argv[1:]))",
+            "check",
+        ])
         .arg(&warc)
         .status()
         .unwrap();
