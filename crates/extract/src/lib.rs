@@ -304,11 +304,9 @@ fn referent_year(name: Option<&str>, runs: &[Candidate], text: &str, before: usi
             let lower = r.text.to_lowercase();
             let named = words.iter().any(|w| lower.contains(w.as_str()));
             let placed = geo.mentions(&r.text).iter().any(|m| {
-                m.units.iter().any(|u| {
-                    wanted
-                        .iter()
-                        .any(|w| recount_resolve_free::contains(w, &u.adcode))
-                })
+                m.units
+                    .iter()
+                    .any(|u| wanted.iter().any(|w| geo.contains(w, &u.adcode)))
             });
             if named || placed {
                 return Some(d.year);
@@ -316,22 +314,6 @@ fn referent_year(name: Option<&str>, runs: &[Candidate], text: &str, before: usi
         }
     }
     find_years(&text[..before]).last().map(|(_, y)| *y)
-}
-
-/// Adcode containment without depending on the resolve crate.
-mod recount_resolve_free {
-    pub fn contains(outer: &str, inner: &str) -> bool {
-        if outer.len() != 6 || inner.len() != 6 {
-            return false;
-        }
-        if outer.ends_with("0000") {
-            outer[..2] == inner[..2]
-        } else if outer.ends_with("00") {
-            outer[..4] == inner[..4]
-        } else {
-            outer == inner
-        }
-    }
 }
 
 /// Words right before a date that make it a reference point, not the event's date.
@@ -453,7 +435,7 @@ static REFERENCED_ACCIDENT: LazyLock<Regex> = LazyLock::new(|| {
 /// The type words of a run with their weights, after discounting what tells no event
 /// here: a financial "collapse", a threatened or negated event, an accident referred to
 /// by its date.
-fn type_hits(text: &str) -> Vec<(IncidentType, u32, &'static str)> {
+fn type_hits(text: &str) -> Vec<(IncidentType, u32)> {
     let structural = STRUCTURE.is_match(text);
     let referenced: Vec<(usize, usize)> = REFERENCED_ACCIDENT
         .find_iter(text)
@@ -473,7 +455,7 @@ fn type_hits(text: &str) -> Vec<(IncidentType, u32, &'static str)> {
                 || (kind == IncidentType::Accident
                     && referenced.iter().any(|(s, e)| *s <= h.start && h.end <= *e));
             let weight = if discounted { 0 } else { h.entry.weight };
-            Some((kind, weight, if weight >= 3 { "strong" } else { "weak" }))
+            Some((kind, weight))
         })
         .collect()
 }
@@ -481,7 +463,7 @@ fn type_hits(text: &str) -> Vec<(IncidentType, u32, &'static str)> {
 /// The event type a run tells, from the lexicon's weighted type words.
 fn classify(text: &str) -> Option<IncidentType> {
     let mut scores: BTreeMap<IncidentType, u32> = BTreeMap::new();
-    for (kind, weight, _) in type_hits(text) {
+    for (kind, weight) in type_hits(text) {
         *scores.entry(kind).or_default() += weight;
     }
     scores.retain(|_, s| *s > 0);
@@ -549,9 +531,7 @@ fn hypothetical(text: &str, at: usize) -> bool {
 
 /// Whether the run holds a decisive word for its type (weight 3).
 fn has_strong(text: &str, kind: IncidentType) -> bool {
-    type_hits(text)
-        .iter()
-        .any(|(k, _, strength)| *k == kind && *strength == "strong")
+    type_hits(text).iter().any(|(k, w)| *k == kind && *w >= 3)
 }
 
 /// Sentences of a run's text again (runs join sentences with a space).
@@ -568,7 +548,8 @@ fn places_agree(a: &Option<Place>, b: &Option<Place>) -> bool {
             a.country.eq_ignore_ascii_case(&b.country)
                 && match (&a.adcode, &b.adcode) {
                     (Some(x), Some(y)) => {
-                        recount_resolve_free::contains(x, y) || recount_resolve_free::contains(y, x)
+                        let geo = recount_geo::gazetteer();
+                        geo.contains(x, y) || geo.contains(y, x)
                     }
                     _ => true,
                 }
