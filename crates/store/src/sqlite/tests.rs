@@ -231,7 +231,9 @@ fn change_feed_names_every_written_and_removed_incident() {
         assert!(named.contains(first_id.as_str()));
         assert!(store.incidents_by_id(&[first_id]).unwrap().is_empty());
     }
-    let got = store.incidents_by_id(&[now_id.clone()]).unwrap();
+    let got = store
+        .incidents_by_id(std::slice::from_ref(&now_id))
+        .unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].best(FigureKind::Dead), Some(4));
     // The limit bounds one read; reading on from the last seq gives the rest.
