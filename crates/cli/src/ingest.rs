@@ -5,10 +5,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use recount_extract::{extract, Input};
 use recount_model::{Document, PartialDate};
 use recount_sources::{discover, read, Format, Item, Meta};
-use recount_store::{SqliteStore, Store};
+use recount_store::Store;
 use recount_text::{decode, html};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -40,9 +40,7 @@ struct Tally {
     incidents_updated: usize,
 }
 
-pub fn run(db: &Path, args: &IngestArgs) -> Result<ExitCode> {
-    let mut store = SqliteStore::open(db)
-        .map_err(|e| anyhow::anyhow!("opening database {}: {e}", db.display()))?;
+pub fn run(store: &mut dyn Store, args: &IngestArgs) -> Result<ExitCode> {
     let defaults = Meta {
         published: args.published.clone(),
         source: args.source.clone(),
@@ -69,7 +67,7 @@ pub fn run(db: &Path, args: &IngestArgs) -> Result<ExitCode> {
         };
         for item in read(&path, args.max_bytes, &defaults) {
             let result = item.map_err(|e| e.to_string()).and_then(|item| {
-                ingest_item(&mut store, &item).map_err(|e| format!("{}: {e}", item.origin))
+                ingest_item(store, &item).map_err(|e| format!("{}: {e}", item.origin))
             });
             match result {
                 Ok(Outcome::Duplicate) => tally.duplicate += 1,
@@ -181,7 +179,7 @@ pub fn parse_published(s: &str) -> Option<PartialDate> {
     }
 }
 
-fn ingest_item(store: &mut SqliteStore, item: &Item) -> Result<Outcome, String> {
+fn ingest_item(store: &mut dyn Store, item: &Item) -> Result<Outcome, String> {
     let sha256 = hex::encode(Sha256::digest(&item.bytes));
     if store.has_document(&sha256).map_err(|e| e.to_string())? {
         return Ok(Outcome::Duplicate);

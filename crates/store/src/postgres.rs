@@ -180,6 +180,33 @@ impl PgStore {
         &self.database
     }
 
+    /// The database a URL names (PostgreSQL's default: the user's name), without
+    /// connecting.
+    pub fn database_name(url: &str) -> Result<String, StoreError> {
+        let config: postgres::Config = url.parse()?;
+        config
+            .get_dbname()
+            .or(config.get_user())
+            .map(str::to_string)
+            .ok_or_else(|| StoreError::BadEdit(format!("{}: names no database", Self::redact(url))))
+    }
+
+    /// A URL fit for messages: its password replaced by `***`.
+    pub fn redact(url: &str) -> String {
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.to_string();
+        };
+        let authority = rest.split('/').next().unwrap_or(rest);
+        match authority.rsplit_once('@') {
+            Some((userinfo, host)) if userinfo.contains(':') => {
+                let user = userinfo.split(':').next().unwrap_or("");
+                let tail = &rest[authority.len()..];
+                format!("{scheme}://{user}:***@{host}{tail}")
+            }
+            _ => url.to_string(),
+        }
+    }
+
     fn migrate(&mut self) -> Result<(), StoreError> {
         let database = self.database.clone();
         self.write(|db| {
@@ -242,3 +269,28 @@ impl PgStore {
 }
 
 crate::store::impl_store!(PgStore);
+
+#[cfg(test)]
+mod tests {
+    use super::PgStore;
+
+    #[test]
+    fn names_the_database_and_hides_the_password() {
+        assert_eq!(
+            PgStore::database_name("postgres://ann:pw@db.example:5433/reports").unwrap(),
+            "reports"
+        );
+        assert_eq!(
+            PgStore::database_name("postgres://ann@127.0.0.1").unwrap(),
+            "ann"
+        );
+        assert_eq!(
+            PgStore::redact("postgres://ann:s3cret@db.example:5433/reports?sslmode=disable"),
+            "postgres://ann:***@db.example:5433/reports?sslmode=disable"
+        );
+        assert_eq!(
+            PgStore::redact("postgres://ann@db.example/reports"),
+            "postgres://ann@db.example/reports"
+        );
+    }
+}
