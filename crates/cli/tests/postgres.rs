@@ -51,7 +51,10 @@ fn export(url: &str, key: &Path) -> BTreeMap<String, Value> {
         let mut v: Value = serde_json::from_str(line).expect("each line is JSON");
         v.as_object_mut().unwrap().remove("updated_at");
         let id = v["id"].as_str().unwrap().to_string();
-        assert!(out.insert(id.clone(), v).is_none(), "incident {id} exported twice");
+        assert!(
+            out.insert(id.clone(), v).is_none(),
+            "incident {id} exported twice"
+        );
     }
     out
 }
@@ -154,10 +157,16 @@ fn four_workers_give_what_one_worker_gives() {
         assert_eq!(&got[id], inc, "incident {id} differs");
     }
     let verified = ok(
-        recount(shared_db.url(), &key).arg("verify").output().unwrap(),
+        recount(shared_db.url(), &key)
+            .arg("verify")
+            .output()
+            .unwrap(),
         "verify",
     );
-    assert!(verified.contains("every row and checkpoint verifies"), "{verified}");
+    assert!(
+        verified.contains("every row and checkpoint verifies"),
+        "{verified}"
+    );
     drop((store, alone));
 }
 
@@ -184,7 +193,9 @@ fn review_commands_and_reopening_work_on_postgres() {
     let id = before.keys().next().unwrap().clone();
     ok(
         recount(db.url(), &key)
-            .args(["edit", &id, "--set", "dead=99", "--reason", "test", "--who", "t"])
+            .args([
+                "edit", &id, "--set", "dead=99", "--reason", "test", "--who", "t",
+            ])
             .output()
             .unwrap(),
         "edit",
@@ -218,5 +229,8 @@ fn review_commands_and_reopening_work_on_postgres() {
         recount(db.url(), &key).arg("verify").output().unwrap(),
         "verify",
     );
-    assert!(verified.contains("every row and checkpoint verifies"), "{verified}");
+    assert!(
+        verified.contains("every row and checkpoint verifies"),
+        "{verified}"
+    );
 }

@@ -282,7 +282,8 @@ fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
     use postgres::types::Type;
     let ty = row.columns()[i].type_();
     Ok(if *ty == Type::INT8 {
-        row.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::Int)
+        row.try_get::<_, Option<i64>>(i)?
+            .map_or(Value::Null, Value::Int)
     } else if *ty == Type::INT4 {
         row.try_get::<_, Option<i32>>(i)?
             .map_or(Value::Null, |n| Value::Int(n.into()))

@@ -18,8 +18,8 @@ pub mod testing;
 pub use log::{Signer, VerifyReport};
 pub use recount_ledger::{Proof, SigningKey, VerifyingKey};
 
-pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use postgres::PgStore;
+pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
 
 use recount_model::{Document, Incident, IncidentType, Report};

@@ -70,8 +70,13 @@ fn history_leaf(conn: &dyn Db, rowid: i64) -> Result<Option<Vec<u8>>, StoreError
     else {
         return Ok(None);
     };
-    let (at, who, action, detail, reason) =
-        (r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.opt_text(4)?);
+    let (at, who, action, detail, reason) = (
+        r.text(0)?,
+        r.text(1)?,
+        r.text(2)?,
+        r.text(3)?,
+        r.opt_text(4)?,
+    );
     let detail: serde_json::Value = serde_json::from_str(&detail).map_err(json_err("history"))?;
     let edit = match detail.get("edit_row").and_then(|v| v.as_i64()) {
         Some(edit_row) => match conn.query_opt(
@@ -275,7 +280,10 @@ pub(crate) fn verify(
                 .push(format!("incident_history row {rowid} is not in the log"));
         }
     }
-    for r in conn.query("SELECT size, note FROM ledger_checkpoints ORDER BY size", &[])? {
+    for r in conn.query(
+        "SELECT size, note FROM ledger_checkpoints ORDER BY size",
+        &[],
+    )? {
         let (size, note) = (r.int(0)?, r.text(1)?);
         report.checkpoints += 1;
         match open(&note, origin, key) {

@@ -17,7 +17,7 @@ use postgres::{Client, NoTls};
 use std::cell::RefCell;
 
 /// The key of the advisory lock every write transaction takes ("recount" in ASCII).
-const WRITE_LOCK: i64 = 0x7265_636f_756e_74;
+const WRITE_LOCK: i64 = 0x0072_6563_6f75_6e74;
 
 /// Schema migrations in PostgreSQL's dialect, entry for entry the same as SQLite's
 /// (`sqlite.rs`); `recount_schema.version` records how many ran. Text columns use the

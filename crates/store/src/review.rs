@@ -167,8 +167,13 @@ pub(crate) fn history(conn: &dyn Db, incident: &str) -> Result<Vec<HistoryEntry>
     )?;
     let mut out = Vec::new();
     for r in rows {
-        let (at, who, action, detail, reason) =
-            (r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.opt_text(4)?);
+        let (at, who, action, detail, reason) = (
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.text(3)?,
+            r.opt_text(4)?,
+        );
         out.push(HistoryEntry {
             at,
             who,

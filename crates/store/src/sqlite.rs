@@ -207,4 +207,3 @@ impl SqliteStore {
 }
 
 crate::store::impl_store!(SqliteStore);
-

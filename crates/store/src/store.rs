@@ -271,10 +271,7 @@ pub(crate) const DOC_COLUMNS: &str =
     "doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size";
 
 pub(crate) fn has_document(db: &dyn Db, sha256: &str) -> Result<bool, StoreError> {
-    db.exists(
-        "SELECT 1 FROM documents WHERE sha256 = ?1",
-        args![sha256],
-    )
+    db.exists("SELECT 1 FROM documents WHERE sha256 = ?1", args![sha256])
 }
 
 /// Archives a document and places its reports, inside the caller's transaction.
