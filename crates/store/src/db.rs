@@ -234,7 +234,9 @@ impl postgres::types::ToSql for Value {
             Value::Null => Ok(postgres::types::IsNull::Yes),
             Value::Int(n) if *ty == Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
             Value::Int(n) if *ty == Type::INT2 => i16::try_from(*n)?.to_sql(ty, out),
-            Value::Int(n) => n.to_sql(ty, out),
+            Value::Int(n) if *ty == Type::INT8 => n.to_sql(ty, out),
+            // A number bound where the column is text is written as SQLite would keep it.
+            Value::Int(n) => n.to_string().to_sql(ty, out),
             Value::Text(s) => s.as_str().to_sql(ty, out),
             Value::Blob(b) => b.as_slice().to_sql(ty, out),
         }
