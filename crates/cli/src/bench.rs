@@ -40,10 +40,10 @@ pub enum BenchWhat {
 }
 
 /// Run one benchmark.
-pub fn run(what: &BenchWhat, db: &Path) -> Result<()> {
+pub fn run(what: &BenchWhat, open: &dyn Fn() -> Result<Box<dyn Store>>) -> Result<()> {
     match what {
         BenchWhat::Generate { reports, seed, out } => generate(*reports, *seed, out),
-        BenchWhat::Ingest(args) => ingest(db, args),
+        BenchWhat::Ingest(args) => ingest(open()?.as_mut(), args),
         BenchWhat::Places { input } => match input {
             Some(path) => {
                 let file =
@@ -173,9 +173,7 @@ pub struct IngestArgs {
     queries: usize,
 }
 
-fn ingest(db: &Path, args: &IngestArgs) -> Result<()> {
-    let mut store = recount_store::SqliteStore::open(db)
-        .map_err(|e| anyhow::anyhow!("opening database {}: {e}", db.display()))?;
+fn ingest(store: &mut dyn Store, args: &IngestArgs) -> Result<()> {
     let before = store.counts()?;
     let files = recount_sources::discover(&args.paths);
     let ingest_args = crate::ingest::IngestArgs::for_paths(args.paths.clone());
@@ -185,7 +183,7 @@ fn ingest(db: &Path, args: &IngestArgs) -> Result<()> {
     let mut last = (0usize, Duration::ZERO);
     let mut segments: Vec<(usize, usize, f64)> = Vec::new();
     let tally = crate::ingest::ingest_items(
-        &mut store,
+        store,
         crate::ingest::items(files, &ingest_args, None),
         |event| {
             if let crate::ingest::Event::Failed(msg) = event {
@@ -232,7 +230,7 @@ fn ingest(db: &Path, args: &IngestArgs) -> Result<()> {
     if let Some(kb) = peak_rss_kib() {
         println!("peak memory (VmHWM): {:.0} MiB", kb as f64 / 1024.0);
     }
-    let latencies = listing_latency(&store, args.queries)?;
+    let latencies = listing_latency(store, args.queries)?;
     if !latencies.is_empty() {
         println!(
             "listing (50 rows, varied filters, {} queries): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",

@@ -5,11 +5,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use recount_extract::{extract, Input};
 use recount_model::{Document, PartialDate};
 use recount_sources::{discover, read, Format, Item, Meta};
-use recount_store::{SqliteStore, Store};
+use recount_store::Store;
 use recount_text::{decode, html};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{mpsc, Arc, Mutex};
 
@@ -58,16 +58,14 @@ pub struct Tally {
     pub commit_time: std::time::Duration,
 }
 
-pub fn run(db: &Path, args: &IngestArgs) -> Result<ExitCode> {
-    let mut store = SqliteStore::open(db)
-        .map_err(|e| anyhow::anyhow!("opening database {}: {e}", db.display()))?;
+pub fn run(store: &mut dyn Store, args: &IngestArgs) -> Result<ExitCode> {
     let files = discover(&args.paths);
     let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let tally = ingest_items(&mut store, items(files, args, Some(&bar)), |event| {
+    let tally = ingest_items(store, items(files, args, Some(&bar)), |event| {
         if let Event::Failed(msg) = event {
             bar.suspend(|| eprintln!("error: {msg}"));
         }

@@ -6,7 +6,7 @@
 
 use anyhow::{bail, Context, Result};
 use recount_ledger::{generate_signing_key, parse_signer_key, signer_key_string, VerifierKey};
-use recount_store::{Signer, SigningKey, SqliteStore, Store};
+use recount_store::{Signer, SigningKey, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -97,7 +97,7 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 }
 
 /// Signs a checkpoint if the log grew; quiet when it did not.
-pub fn checkpoint_after_write(store: &mut SqliteStore, keys: &Keys) -> Result<()> {
+pub fn checkpoint_after_write(store: &mut dyn Store, keys: &Keys) -> Result<()> {
     store.checkpoint(&Signer {
         origin: &keys.origin,
         key: &keys.key,
@@ -105,7 +105,7 @@ pub fn checkpoint_after_write(store: &mut SqliteStore, keys: &Keys) -> Result<()
     Ok(())
 }
 
-pub fn checkpoint(store: &mut SqliteStore, keys: &Keys, show_key: bool) -> Result<()> {
+pub fn checkpoint(store: &mut dyn Store, keys: &Keys, show_key: bool) -> Result<()> {
     checkpoint_after_write(store, keys)?;
     match store.latest_checkpoint()? {
         Some(note) => print!("{note}"),
@@ -119,7 +119,7 @@ pub fn checkpoint(store: &mut SqliteStore, keys: &Keys, show_key: bool) -> Resul
     Ok(())
 }
 
-pub fn verify(store: &SqliteStore, keys: &Keys) -> Result<ExitCode> {
+pub fn verify(store: &dyn Store, keys: &Keys) -> Result<ExitCode> {
     let report = store.verify(&keys.origin, &keys.key.verifying_key())?;
     for p in &report.problems {
         eprintln!("error: {p}");
@@ -141,7 +141,7 @@ pub fn verify(store: &SqliteStore, keys: &Keys) -> Result<ExitCode> {
     })
 }
 
-pub fn proof(store: &mut SqliteStore, keys: &Keys, subject: &str) -> Result<()> {
+pub fn proof(store: &mut dyn Store, keys: &Keys, subject: &str) -> Result<()> {
     checkpoint_after_write(store, keys)?;
     // One compact JSON object per line, so each line is a proof file of its own.
     for (_, p) in store.proofs(subject)? {

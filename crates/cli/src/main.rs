@@ -13,7 +13,7 @@ mod review;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use recount_store::SqliteStore;
+use recount_store::{PgStore, SqliteStore, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,7 +27,11 @@ struct Cli {
     /// The SQLite database file.
     #[arg(long, global = true, env = "RECOUNT_DB", default_value = "recount.db")]
     db: PathBuf,
-    /// The log's signing key (created on first use; default: the database path + ".key").
+    /// A PostgreSQL database instead of the SQLite file: postgres://user[:password]@host[:port]/name.
+    #[arg(long, global = true, env = "RECOUNT_DATABASE_URL")]
+    database_url: Option<String>,
+    /// The log's signing key (created on first use; default: the database path + ".key",
+    /// or recount-<name>.key in the working directory for PostgreSQL).
     #[arg(long, global = true, env = "RECOUNT_KEY")]
     key: Option<PathBuf>,
     #[command(subcommand)]
@@ -152,8 +156,45 @@ enum ExportFormat {
     Warc,
 }
 
-fn open(db: &std::path::Path) -> Result<SqliteStore> {
-    SqliteStore::open(db).with_context(|| format!("opening database {}", db.display()))
+/// Where the store lives.
+enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    fn of(cli: &Cli) -> Database {
+        match &cli.database_url {
+            Some(url) => Database::Postgres(url.clone()),
+            None => Database::Sqlite(cli.db.clone()),
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Store>> {
+        Ok(match self {
+            Database::Sqlite(path) => Box::new(
+                SqliteStore::open(path)
+                    .with_context(|| format!("opening database {}", path.display()))?,
+            ),
+            Database::Postgres(url) => Box::new(
+                PgStore::connect(url)
+                    .with_context(|| format!("opening database {}", PgStore::redact(url)))?,
+            ),
+        })
+    }
+
+    /// What the signing key's file name and origin derive from: the SQLite file, or
+    /// `recount-<name>` in the working directory for a PostgreSQL database.
+    fn key_base(&self) -> Result<PathBuf> {
+        match self {
+            Database::Sqlite(path) => Ok(path.clone()),
+            Database::Postgres(url) => {
+                let name = PgStore::database_name(url)
+                    .with_context(|| format!("reading database URL {}", PgStore::redact(url)))?;
+                Ok(PathBuf::from(format!("recount-{name}")))
+            }
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -177,25 +218,30 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let database = Database::of(&cli);
+    let base = database.key_base()?;
+    let key_flag = cli.key.as_deref();
+    let open = || database.open();
     match cli.command {
         Command::Ingest(args) => {
             // The key exists before the first commit, so a store is never without the key
             // that will sign its log, however early an ingest is killed.
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
-            let code = ingest::run(&cli.db, &args)?;
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            let mut store = open()?;
+            let code = ingest::run(store.as_mut(), &args)?;
             // Publish what was archived: a signed checkpoint over the grown log.
-            ledger::checkpoint_after_write(&mut open(&cli.db)?, &keys)?;
+            ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             Ok(code)
         }
         Command::Incidents(args) => {
-            let store = open(&cli.db)?;
+            let store = open()?;
             let filter = place_filter::filter(&args)?;
-            output::list(&store, &filter, args.format)?;
+            output::list(store.as_ref(), &filter, args.format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { id, format } => {
-            let store = open(&cli.db)?;
-            output::show(&store, &id, format)
+            let store = open()?;
+            output::show(store.as_ref(), &id, format)
         }
         Command::Edit {
             id,
@@ -203,23 +249,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
             who,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open()?;
             review::edit(
-                &mut store,
+                store.as_mut(),
                 &id,
                 &sets,
                 &reason,
                 &review::who(who.as_deref()),
             )?;
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
-            ledger::checkpoint_after_write(&mut store, &keys)?;
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { ids, reason, who } => {
-            let mut store = open(&cli.db)?;
-            review::merge(&mut store, &ids, &reason, &review::who(who.as_deref()))?;
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
-            ledger::checkpoint_after_write(&mut store, &keys)?;
+            let mut store = open()?;
+            review::merge(store.as_mut(), &ids, &reason, &review::who(who.as_deref()))?;
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Split {
@@ -228,55 +274,55 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
             who,
         } => {
-            let mut store = open(&cli.db)?;
+            let mut store = open()?;
             review::split(
-                &mut store,
+                store.as_mut(),
                 &id,
                 &passage,
                 &reason,
                 &review::who(who.as_deref()),
             )?;
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
-            ledger::checkpoint_after_write(&mut store, &keys)?;
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Reextract => {
-            let mut store = open(&cli.db)?;
-            Ok(if review::reextract(&mut store)? {
+            let mut store = open()?;
+            Ok(if review::reextract(store.as_mut())? {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             })
         }
         Command::Checkpoint { verifier_key } => {
-            let mut store = open(&cli.db)?;
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
-            ledger::checkpoint(&mut store, &keys, verifier_key)?;
+            let mut store = open()?;
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            ledger::checkpoint(store.as_mut(), &keys, verifier_key)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify => {
-            let store = open(&cli.db)?;
-            let path = ledger::key_path(&cli.db, cli.key.as_deref());
+            let store = open()?;
+            let path = ledger::key_path(&base, key_flag);
             if !path.exists() {
                 anyhow::bail!(
                     "no signing key at {}: pass --key (or RECOUNT_KEY)",
                     path.display()
                 );
             }
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
-            ledger::verify(&store, &keys)
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            ledger::verify(store.as_ref(), &keys)
         }
         Command::Proof { id } => {
-            let mut store = open(&cli.db)?;
-            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
-            ledger::proof(&mut store, &keys, &id)?;
+            let mut store = open()?;
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            ledger::proof(store.as_mut(), &keys, &id)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format, out } => {
-            let store = open(&cli.db)?;
-            output::export(&store, format, out.as_deref())?;
+            let store = open()?;
+            output::export(store.as_ref(), format, out.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { what } => bench::run(&what, &cli.db).map(|()| ExitCode::SUCCESS),
+        Command::Bench { what } => bench::run(&what, &open).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -4,13 +4,13 @@ use crate::{ExportFormat, ListFormat, ShowFormat};
 use anyhow::{Context, Result};
 use recount_export::{write_acled_csv, write_csv, write_jsonl, AdminNames, WarcInfo, WarcWriter};
 use recount_model::{FigureKind, Incident};
-use recount_store::{Filter, SqliteStore, Store};
+use recount_store::{Filter, Store};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
-pub fn list(store: &SqliteStore, filter: &Filter, format: ListFormat) -> Result<()> {
+pub fn list(store: &dyn Store, filter: &Filter, format: ListFormat) -> Result<()> {
     let incidents = store.incidents(filter)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -100,7 +100,7 @@ fn table(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
     Ok(())
 }
 
-pub fn show(store: &SqliteStore, id: &str, format: ShowFormat) -> Result<ExitCode> {
+pub fn show(store: &dyn Store, id: &str, format: ShowFormat) -> Result<ExitCode> {
     let Some(detail) = store.incident(id)? else {
         eprintln!("error: no incident with id {id} (list them with `recount incidents`)");
         return Ok(ExitCode::FAILURE);
@@ -271,7 +271,7 @@ impl AdminNames for GazetteerNames {
     }
 }
 
-pub fn export(store: &SqliteStore, format: ExportFormat, out: Option<&Path>) -> Result<()> {
+pub fn export(store: &dyn Store, format: ExportFormat, out: Option<&Path>) -> Result<()> {
     let mut sink: Box<dyn Write> = match out {
         Some(p) => Box::new(BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,

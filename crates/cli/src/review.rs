@@ -3,7 +3,7 @@
 
 use crate::ingest::extract_document;
 use anyhow::{bail, Context, Result};
-use recount_store::{Reviewer, SqliteStore, Store};
+use recount_store::{Reviewer, Store};
 
 /// Who is acting: `--who`, else `RECOUNT_USER`, else the login name.
 pub fn who(flag: Option<&str>) -> String {
@@ -44,7 +44,7 @@ fn parse_set(set: &str) -> Result<(String, serde_json::Value)> {
 }
 
 pub fn edit(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     id: &str,
     sets: &[String],
     reason: &str,
@@ -66,14 +66,14 @@ pub fn edit(
     Ok(())
 }
 
-pub fn merge(store: &mut SqliteStore, ids: &[String], reason: &str, who: &str) -> Result<()> {
+pub fn merge(store: &mut dyn Store, ids: &[String], reason: &str, who: &str) -> Result<()> {
     let id = store.merge(ids, &Reviewer { who, reason })?;
     println!("merged into {id}");
     Ok(())
 }
 
 pub fn split(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     id: &str,
     passage: &str,
     reason: &str,
@@ -84,7 +84,7 @@ pub fn split(
     Ok(())
 }
 
-pub fn reextract(store: &mut SqliteStore) -> Result<bool> {
+pub fn reextract(store: &mut dyn Store) -> Result<bool> {
     let outcome = store.reextract(&mut |doc, bytes| extract_document(doc, bytes))?;
     for (doc, e) in &outcome.failed {
         eprintln!("error: {doc}: {e} (its previous reports were kept)");

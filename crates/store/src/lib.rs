@@ -2,16 +2,23 @@
 //! incidents they resolve to.
 //!
 //! [`Store`] is the interface the pipeline and the commands use; [`SqliteStore`] is the
-//! embedded default. A document is committed in one transaction with its reports and
-//! every incident they touch, so a crash leaves either all of it or none.
+//! embedded default and [`PgStore`] the shared server for several workers. Both run the
+//! same logic (`store.rs`) over a small SQL interface (`db.rs`). A document is committed
+//! in one transaction with its reports and every incident they touch, so a crash leaves
+//! either all of it or none.
 
+mod db;
 mod log;
+mod postgres;
 mod review;
 mod sqlite;
+mod store;
+pub mod testing;
 
 pub use log::{Signer, VerifyReport};
 pub use recount_ledger::{Proof, SigningKey, VerifyingKey};
 
+pub use postgres::PgStore;
 pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
 
@@ -22,6 +29,10 @@ use recount_model::{Document, Incident, IncidentType, Report};
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    #[error("unexpected value in the database: {0}")]
+    Column(String),
     #[error("stored record is not valid JSON ({what}): {source}")]
     Json {
         what: String,

@@ -7,12 +7,12 @@
 //! reordered or smuggled-in row is named, and every checkpoint is checked against the
 //! tree rebuilt from the leaves.
 
-use crate::sqlite::json_err;
+use crate::db::{args, Db};
+use crate::store::json_err;
 use crate::StoreError;
 use recount_ledger::{
     leaf_hash, open, sign, Checkpoint, CompactRange, Hash, Proof, SigningKey, VerifyingKey,
 };
-use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 /// What a verification found. An empty `problems` list means the log is intact.
@@ -31,72 +31,61 @@ pub struct Signer<'a> {
 
 /// The leaf data of an archived original (format version 1): everything the archive
 /// row says about it, including the sha256 of its bytes.
-fn document_leaf(conn: &Connection, sha256: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
-    let row = conn
-        .query_row(
-            "SELECT rowid, doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body
-             FROM documents WHERE sha256 = ?1",
-            [sha256],
-            |r| {
-                // Read the bytes whatever their storage class: a tampered row may hold TEXT.
-                let body: Vec<u8> = match r.get_ref(11)? {
-                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b.to_vec(),
-                    _ => Vec::new(),
-                };
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    serde_json::json!({
-                        "v": 1,
-                        "kind": "original",
-                        "doc_id": r.get::<_, String>(1)?,
-                        "sha256": r.get::<_, String>(2)?,
-                        "media_type": r.get::<_, String>(3)?,
-                        "fetched_at": r.get::<_, String>(4)?,
-                        "published": r.get::<_, Option<String>>(5)?,
-                        "source": r.get::<_, Option<String>>(6)?,
-                        "lang": r.get::<_, Option<String>>(7)?,
-                        "title": r.get::<_, Option<String>>(8)?,
-                        "url": r.get::<_, Option<String>>(9)?,
-                        "size": r.get::<_, i64>(10)?,
-                        "bytes_sha256": hex::encode(Sha256::digest(&body)),
-                    }),
-                ))
-            },
-        )
-        .optional()?;
-    Ok(row.map(|(rowid, v)| (rowid, v.to_string().into_bytes())))
+fn document_leaf(conn: &dyn Db, sha256: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+    let Some(r) = conn.query_opt(
+        "SELECT rowid, doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body
+         FROM documents WHERE sha256 = ?1",
+        args![sha256],
+    )?
+    else {
+        return Ok(None);
+    };
+    // `blob` reads the bytes whatever their storage class: a tampered row may hold TEXT.
+    let body = r.blob(11)?;
+    let v = serde_json::json!({
+        "v": 1,
+        "kind": "original",
+        "doc_id": r.text(1)?,
+        "sha256": r.text(2)?,
+        "media_type": r.text(3)?,
+        "fetched_at": r.text(4)?,
+        "published": r.opt_text(5)?,
+        "source": r.opt_text(6)?,
+        "lang": r.opt_text(7)?,
+        "title": r.opt_text(8)?,
+        "url": r.opt_text(9)?,
+        "size": r.int(10)?,
+        "bytes_sha256": hex::encode(Sha256::digest(&body)),
+    });
+    Ok(Some((r.int(0)?, v.to_string().into_bytes())))
 }
 
 /// The leaf data of a reviewer's action (format version 1): the history row, and for an
 /// edit the edit row it stored. The incident id is left out: merges rename incidents.
-fn history_leaf(conn: &Connection, rowid: i64) -> Result<Option<Vec<u8>>, StoreError> {
-    let row = conn
-        .query_row(
-            "SELECT at, who, action, detail, reason FROM incident_history WHERE rowid = ?1",
-            [rowid],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((at, who, action, detail, reason)) = row else {
+fn history_leaf(conn: &dyn Db, rowid: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    let Some(r) = conn.query_opt(
+        "SELECT at, who, action, detail, reason FROM incident_history WHERE rowid = ?1",
+        args![rowid],
+    )?
+    else {
         return Ok(None);
     };
+    let (at, who, action, detail, reason) = (
+        r.text(0)?,
+        r.text(1)?,
+        r.text(2)?,
+        r.text(3)?,
+        r.opt_text(4)?,
+    );
     let detail: serde_json::Value = serde_json::from_str(&detail).map_err(json_err("history"))?;
     let edit = match detail.get("edit_row").and_then(|v| v.as_i64()) {
-        Some(edit_row) => conn
-            .query_row(
-                "SELECT field, value FROM incident_edits WHERE rowid = ?1",
-                [edit_row],
-                |r| Ok(serde_json::json!({"field": r.get::<_, String>(0)?, "value": r.get::<_, String>(1)?})),
-            )
-            .optional()?,
+        Some(edit_row) => match conn.query_opt(
+            "SELECT field, value FROM incident_edits WHERE rowid = ?1",
+            args![edit_row],
+        )? {
+            Some(r) => Some(serde_json::json!({"field": r.text(0)?, "value": r.text(1)?})),
+            None => None,
+        },
         None => None,
     };
     Ok(Some(
@@ -109,12 +98,11 @@ fn history_leaf(conn: &Connection, rowid: i64) -> Result<Option<Vec<u8>>, StoreE
     ))
 }
 
-fn frontier(conn: &Connection) -> Result<CompactRange, StoreError> {
-    let bytes: Option<Vec<u8>> = conn
-        .query_row("SELECT frontier FROM ledger_state WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
+fn frontier(conn: &dyn Db) -> Result<CompactRange, StoreError> {
+    let bytes = conn
+        .query_opt("SELECT frontier FROM ledger_state WHERE id = 1", &[])?
+        .map(|r| r.blob(0))
+        .transpose()?;
     match bytes {
         Some(b) => {
             CompactRange::from_bytes(&b).map_err(|e| StoreError::BadEdit(format!("log state: {e}")))
@@ -123,42 +111,41 @@ fn frontier(conn: &Connection) -> Result<CompactRange, StoreError> {
     }
 }
 
-fn append(conn: &Connection, kind: &str, subject: &str, data: &[u8]) -> Result<u64, StoreError> {
+fn append(conn: &dyn Db, kind: &str, subject: &str, data: &[u8]) -> Result<u64, StoreError> {
     let mut range = frontier(conn)?;
     let index = range.size();
     let hash = leaf_hash(data);
     conn.execute(
         "INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![index as i64, kind, subject, data, hash.as_slice()],
+        args![index, kind, subject, data, hash.as_slice()],
     )?;
     range.append(hash);
     conn.execute(
-        "INSERT OR REPLACE INTO ledger_state(id, frontier) VALUES (1, ?1)",
-        [range.to_bytes()],
+        "INSERT INTO ledger_state(id, frontier) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET frontier = excluded.frontier",
+        args![range.to_bytes()],
     )?;
     Ok(index)
 }
 
 /// Appends the leaf of a just-archived original (call inside its transaction).
-pub(crate) fn append_document(conn: &Connection, sha256: &str) -> Result<u64, StoreError> {
+pub(crate) fn append_document(conn: &dyn Db, sha256: &str) -> Result<u64, StoreError> {
     let (_, data) = document_leaf(conn, sha256)?
         .ok_or_else(|| StoreError::BadEdit(format!("document {sha256} is not archived")))?;
     append(conn, "original", sha256, &data)
 }
 
 /// Appends the leaf of a just-recorded review action (call inside its transaction).
-pub(crate) fn append_history(conn: &Connection, rowid: i64) -> Result<u64, StoreError> {
+pub(crate) fn append_history(conn: &dyn Db, rowid: i64) -> Result<u64, StoreError> {
     let data = history_leaf(conn, rowid)?
         .ok_or_else(|| StoreError::BadEdit(format!("history row {rowid} is missing")))?;
     append(conn, "review", &rowid.to_string(), &data)
 }
 
-fn leaf_hashes(conn: &Connection) -> Result<Vec<Hash>, StoreError> {
-    let mut stmt = conn.prepare("SELECT hash FROM ledger_leaves ORDER BY idx")?;
-    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+fn leaf_hashes(conn: &dyn Db) -> Result<Vec<Hash>, StoreError> {
     let mut out = Vec::new();
-    for h in rows {
-        let h = h?;
+    for row in conn.query("SELECT hash FROM ledger_leaves ORDER BY idx", &[])? {
+        let h = row.blob(0)?;
         out.push(
             h.as_slice()
                 .try_into()
@@ -171,13 +158,14 @@ fn leaf_hashes(conn: &Connection) -> Result<Vec<Hash>, StoreError> {
 /// Signs a checkpoint over the current root when the log grew since the last one.
 /// Returns the new signed note, or `None` when there was nothing new to sign.
 pub(crate) fn checkpoint(
-    conn: &Connection,
+    conn: &dyn Db,
     signer: &Signer,
     now: &str,
 ) -> Result<Option<String>, StoreError> {
     let range = frontier(conn)?;
-    let last: Option<i64> =
-        conn.query_row("SELECT MAX(size) FROM ledger_checkpoints", [], |r| r.get(0))?;
+    let last = conn
+        .query_one("SELECT MAX(size) FROM ledger_checkpoints", &[])?
+        .opt_int(0)?;
     if range.size() == 0 || last == Some(range.size() as i64) {
         return Ok(None);
     }
@@ -186,20 +174,19 @@ pub(crate) fn checkpoint(
         .map_err(|e| StoreError::BadEdit(format!("signing: {e}")))?;
     conn.execute(
         "INSERT INTO ledger_checkpoints(size, root, note, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![range.size() as i64, range.root().as_slice(), note, now],
+        args![range.size(), range.root().as_slice(), &note, now],
     )?;
     Ok(Some(note))
 }
 
 /// The latest signed checkpoint note.
-pub(crate) fn latest(conn: &Connection) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn latest(conn: &dyn Db) -> Result<Option<String>, StoreError> {
+    conn.query_opt(
+        "SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1",
+        &[],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
 }
 
 /// A stored leaf: index, kind, subject, data, hash.
@@ -207,18 +194,19 @@ type LeafRow = (i64, String, String, Vec<u8>, Vec<u8>);
 
 /// Recomputes every leaf from its row and every checkpoint from the leaves.
 pub(crate) fn verify(
-    conn: &Connection,
+    conn: &dyn Db,
     origin: &str,
     key: &VerifyingKey,
 ) -> Result<VerifyReport, StoreError> {
     let mut report = VerifyReport::default();
-    let mut stmt =
-        conn.prepare("SELECT idx, kind, subject, data, hash FROM ledger_leaves ORDER BY idx")?;
-    let rows: Vec<LeafRow> = stmt
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<LeafRow> = conn
+        .query(
+            "SELECT idx, kind, subject, data, hash FROM ledger_leaves ORDER BY idx",
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.blob(3)?, r.blob(4)?)))
+        .collect::<Result<_, StoreError>>()?;
     let mut range = CompactRange::new();
     let mut roots = Vec::with_capacity(rows.len() + 1);
     roots.push(range.root());
@@ -272,11 +260,11 @@ pub(crate) fn verify(
     }
     report.leaves = range.size();
     // Rows the log does not cover were added behind its back.
-    let docs: Vec<(i64, String, String)> = conn
-        .prepare("SELECT rowid, doc_id, sha256 FROM documents ORDER BY rowid")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    for (rowid, doc_id, sha) in docs {
+    for r in conn.query(
+        "SELECT rowid, doc_id, sha256 FROM documents ORDER BY rowid",
+        &[],
+    )? {
+        let (rowid, doc_id, sha) = (r.int(0)?, r.text(1)?, r.text(2)?);
         if !covered_docs.contains(&sha) {
             report.problems.push(format!(
                 "documents row {rowid} ({doc_id}, sha256 {}) is not in the log",
@@ -284,22 +272,19 @@ pub(crate) fn verify(
             ));
         }
     }
-    let history: Vec<i64> = conn
-        .prepare("SELECT rowid FROM incident_history ORDER BY rowid")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for rowid in history {
+    for r in conn.query("SELECT rowid FROM incident_history ORDER BY rowid", &[])? {
+        let rowid = r.int(0)?;
         if !covered_history.contains(&rowid.to_string()) {
             report
                 .problems
                 .push(format!("incident_history row {rowid} is not in the log"));
         }
     }
-    let checkpoints: Vec<(i64, String)> = conn
-        .prepare("SELECT size, note FROM ledger_checkpoints ORDER BY size")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for (size, note) in checkpoints {
+    for r in conn.query(
+        "SELECT size, note FROM ledger_checkpoints ORDER BY size",
+        &[],
+    )? {
+        let (size, note) = (r.int(0)?, r.text(1)?);
         report.checkpoints += 1;
         match open(&note, origin, key) {
             Err(e) => report.problems.push(format!(
@@ -353,7 +338,7 @@ fn describe_change(before: &[u8], now: &[u8]) -> String {
 /// Inclusion proofs of the originals behind `subjects` (document sha256s) against the
 /// latest checkpoint.
 pub(crate) fn proofs(
-    conn: &Connection,
+    conn: &dyn Db,
     subjects: &[String],
 ) -> Result<Vec<(String, Proof)>, StoreError> {
     let note = latest(conn)?
@@ -361,13 +346,13 @@ pub(crate) fn proofs(
     let hashes = leaf_hashes(conn)?;
     let mut out = Vec::new();
     for s in subjects {
-        let idx: Option<i64> = conn
-            .query_row(
+        let idx = conn
+            .query_opt(
                 "SELECT idx FROM ledger_leaves WHERE kind = 'original' AND subject = ?1",
-                [s],
-                |r| r.get(0),
-            )
-            .optional()?;
+                args![s],
+            )?
+            .map(|r| r.int(0))
+            .transpose()?;
         let idx = idx.ok_or_else(|| {
             StoreError::BadEdit(format!("document {} is not in the log", short(s)))
         })?;
@@ -385,4 +370,16 @@ pub(crate) fn proofs(
         out.push((s.clone(), proof));
     }
     Ok(out)
+}
+
+/// Enters what a store made before the log already holds, in order: every archived
+/// original, then every review action (the migration that creates the log calls this).
+pub(crate) fn enter_existing(conn: &dyn Db) -> Result<(), StoreError> {
+    for r in conn.query("SELECT sha256 FROM documents ORDER BY rowid", &[])? {
+        append_document(conn, &r.text(0)?)?;
+    }
+    for r in conn.query("SELECT rowid FROM incident_history ORDER BY rowid", &[])? {
+        append_history(conn, r.int(0)?)?;
+    }
+    Ok(())
 }

@@ -9,10 +9,10 @@
 //! - **Related** incidents (an accident and the protest or dismissal that followed it)
 //!   are linked, not merged.
 
-use crate::sqlite::{json_err, load_reports, rebuild};
+use crate::db::{args, Db};
+use crate::store::{json_err, load_reports, rebuild};
 use crate::StoreError;
 use recount_model::{FigureKind, Flag, Incident, IncidentType, PartialDate, Place, Related};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 /// One entry of an incident's history.
@@ -111,16 +111,19 @@ pub fn apply_edit(
 }
 
 /// Replays the stored edits of an incident on a freshly built record.
-pub(crate) fn apply_edits(tx: &Connection, inc: &mut Incident) -> Result<(), StoreError> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT field, value FROM incident_edits WHERE incident = ?1 ORDER BY rowid",
+pub(crate) fn apply_edits(tx: &dyn Db, inc: &mut Incident) -> Result<(), StoreError> {
+    let edits: Vec<(String, String)> = tx
+        .query(
+            "SELECT field, value FROM incident_edits WHERE incident = ?1 ORDER BY rowid",
+            args![&inc.id],
+        )?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .collect::<Result<_, StoreError>>()?;
+    let reviewed = tx.exists(
+        "SELECT 1 FROM incident_history WHERE incident = ?1 LIMIT 1",
+        args![&inc.id],
     )?;
-    let edits: Vec<(String, String)> = stmt
-        .query_map([&inc.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let reviewed: bool = tx
-        .prepare_cached("SELECT 1 FROM incident_history WHERE incident = ?1")?
-        .exists([&inc.id])?;
     for (field, value) in &edits {
         let v: serde_json::Value = serde_json::from_str(value).map_err(json_err("edit"))?;
         // An edit that no longer applies (a field renamed by an upgrade) is skipped, not
@@ -136,7 +139,7 @@ pub(crate) fn apply_edits(tx: &Connection, inc: &mut Incident) -> Result<(), Sto
 
 /// Records an action in an incident's history.
 pub(crate) fn record(
-    tx: &Connection,
+    tx: &dyn Db,
     incident: &str,
     who: &str,
     action: &str,
@@ -144,32 +147,33 @@ pub(crate) fn record(
     reason: &str,
 ) -> Result<(), StoreError> {
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    tx.execute(
-        "INSERT INTO incident_history(incident, at, who, action, detail, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![incident, at, who, action, detail.to_string(), reason],
-    )?;
+    let row = tx
+        .query_one(
+            "INSERT INTO incident_history(incident, at, who, action, detail, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING rowid",
+            args![incident, at, who, action, detail.to_string(), reason],
+        )?
+        .int(0)?;
     // Every review action is a leaf of the tamper-evident log, in this transaction.
-    crate::log::append_history(tx, tx.last_insert_rowid())?;
+    crate::log::append_history(tx, row)?;
     Ok(())
 }
 
 /// The history of an incident, oldest first.
-pub(crate) fn history(conn: &Connection, incident: &str) -> Result<Vec<HistoryEntry>, StoreError> {
-    let mut stmt = conn.prepare(
+pub(crate) fn history(conn: &dyn Db, incident: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+    let rows = conn.query(
         "SELECT at, who, action, detail, reason FROM incident_history WHERE incident = ?1 ORDER BY rowid",
+        args![incident],
     )?;
-    let rows = stmt.query_map([incident], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (at, who, action, detail, reason) = row?;
+    for r in rows {
+        let (at, who, action, detail, reason) = (
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.text(3)?,
+            r.opt_text(4)?,
+        );
         out.push(HistoryEntry {
             at,
             who,
@@ -182,46 +186,50 @@ pub(crate) fn history(conn: &Connection, incident: &str) -> Result<Vec<HistoryEn
 }
 
 /// Moves the review rows of an incident whose id changed.
-pub(crate) fn rename(tx: &Transaction, old: &str, new: &str) -> Result<(), StoreError> {
+pub(crate) fn rename(tx: &dyn Db, old: &str, new: &str) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE incident_edits SET incident = ?1 WHERE incident = ?2",
-        params![new, old],
+        args![new, old],
     )?;
     tx.execute(
         "UPDATE incident_history SET incident = ?1 WHERE incident = ?2",
-        params![new, old],
+        args![new, old],
     )?;
     tx.execute(
-        "INSERT OR REPLACE INTO incident_aliases(alias, incident) VALUES (?1, ?2)",
-        params![old, new],
+        "INSERT INTO incident_aliases(alias, incident) VALUES (?1, ?2)
+         ON CONFLICT (alias) DO UPDATE SET incident = excluded.incident",
+        args![old, new],
     )?;
     tx.execute(
         "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
-        params![new, old],
+        args![new, old],
     )?;
-    tx.execute("DELETE FROM incident_aliases WHERE alias = incident", [])?;
+    tx.execute("DELETE FROM incident_aliases WHERE alias = incident", &[])?;
     unlink(tx, old)
 }
 
 /// The current id an id or former id names.
-pub(crate) fn canonical(conn: &Connection, id: &str) -> Result<String, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT incident FROM incident_aliases WHERE alias = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_else(|| id.to_string()))
+pub(crate) fn canonical(conn: &dyn Db, id: &str) -> Result<String, StoreError> {
+    match conn.query_opt(
+        "SELECT incident FROM incident_aliases WHERE alias = ?1",
+        args![id],
+    )? {
+        Some(r) => r.text(0),
+        None => Ok(id.to_string()),
+    }
 }
 
 /// Removes an incident's links and the mirror entries in the linked incidents.
-pub(crate) fn unlink(tx: &Connection, id: &str) -> Result<(), StoreError> {
+pub(crate) fn unlink(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
     let others: Vec<String> = tx
-        .prepare_cached("SELECT b FROM incident_links WHERE a = ?1")?
-        .query_map([id], |r| r.get(0))?
+        .query("SELECT b FROM incident_links WHERE a = ?1", args![id])?
+        .iter()
+        .map(|r| r.text(0))
         .collect::<Result<_, _>>()?;
-    tx.execute("DELETE FROM incident_links WHERE a = ?1 OR b = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM incident_links WHERE a = ?1 OR b = ?1",
+        args![id],
+    )?;
     for other in others {
         patch_related(tx, &other, |rel| rel.retain(|r| r.id != id))?;
     }
@@ -229,22 +237,21 @@ pub(crate) fn unlink(tx: &Connection, id: &str) -> Result<(), StoreError> {
 }
 
 fn patch_related(
-    tx: &Connection,
+    tx: &dyn Db,
     id: &str,
     change: impl FnOnce(&mut Vec<Related>),
 ) -> Result<(), StoreError> {
-    let body: Option<String> = tx
-        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
+    let body = tx
+        .query_opt("SELECT body FROM incidents WHERE id = ?1", args![id])?
+        .map(|r| r.text(0))
+        .transpose()?;
     if let Some(body) = body {
         let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
         change(&mut inc.related);
         let body = serde_json::to_string(&inc).map_err(json_err("incident"))?;
         tx.execute(
             "UPDATE incidents SET body = ?1 WHERE id = ?2",
-            params![body, id],
+            args![body, id],
         )?;
     }
     Ok(())
@@ -257,7 +264,7 @@ const RELATED_DAYS: u64 = 90;
 /// Links an incident with the incidents it is connected to: an accident and the
 /// protest, strike, dismissal or prosecution that followed it in the same place.
 /// Returns the incident's own `related` list and writes the mirror entries.
-pub(crate) fn relate(tx: &Connection, inc: &Incident) -> Result<Vec<Related>, StoreError> {
+pub(crate) fn relate(tx: &dyn Db, inc: &Incident) -> Result<Vec<Related>, StoreError> {
     unlink(tx, &inc.id)?;
     let (Some(date), Some(code)) = (
         inc.date,
@@ -280,21 +287,21 @@ pub(crate) fn relate(tx: &Connection, inc: &Incident) -> Result<Vec<Related>, St
     }
     let pad = chrono::Days::new(RELATED_DAYS);
     let prefix = &code[..4.min(code.len())];
-    let mut stmt = tx.prepare_cached(
-        "SELECT id, kind, day_start, adcode FROM incidents
-         WHERE id != ?1 AND adcode LIKE ?2 AND day_start >= ?3 AND day_start <= ?4",
-    )?;
-    let rows: Vec<(String, String, String, String)> = stmt
-        .query_map(
-            params![
-                inc.id,
+    let rows: Vec<(String, String, String, String)> = tx
+        .query(
+            "SELECT id, kind, day_start, adcode FROM incidents
+             WHERE id != ?1 AND adcode LIKE ?2 AND day_start >= ?3 AND day_start <= ?4
+             ORDER BY id",
+            args![
+                &inc.id,
                 format!("{prefix}%"),
                 (date.first_day() - pad).to_string(),
                 (date.last_day() + pad).to_string()
             ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?
-        .collect::<Result<_, _>>()?;
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?)))
+        .collect::<Result<_, StoreError>>()?;
     let mut related = Vec::new();
     for (other, kind, day, other_code) in rows {
         let Ok(kind) = kind.parse::<IncidentType>() else {
@@ -315,8 +322,9 @@ pub(crate) fn relate(tx: &Connection, inc: &Incident) -> Result<Vec<Related>, St
             continue;
         };
         tx.execute(
-            "INSERT OR REPLACE INTO incident_links(a, b, relation) VALUES (?1, ?2, ?3), (?2, ?1, ?4)",
-            params![inc.id, other, mine, theirs],
+            "INSERT INTO incident_links(a, b, relation) VALUES (?1, ?2, ?3), (?2, ?1, ?4)
+             ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation",
+            args![&inc.id, &other, mine, theirs],
         )?;
         let me = inc.id.clone();
         patch_related(tx, &other, |rel| {
@@ -337,7 +345,7 @@ pub(crate) fn relate(tx: &Connection, inc: &Incident) -> Result<Vec<Related>, St
 
 /// Stores an edit after checking it applies, records it, and rebuilds the incident.
 pub(crate) fn edit(
-    tx: &Transaction,
+    tx: &dyn Db,
     id: &str,
     field: &str,
     value: &serde_json::Value,
@@ -345,20 +353,19 @@ pub(crate) fn edit(
     who: &str,
     now: &str,
 ) -> Result<String, StoreError> {
-    let body: Option<String> = tx
-        .query_row("SELECT body FROM incidents WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    let body = body.ok_or_else(|| StoreError::NoIncident(id.to_string()))?;
+    let body = tx
+        .query_opt("SELECT body FROM incidents WHERE id = ?1", args![id])?
+        .ok_or_else(|| StoreError::NoIncident(id.to_string()))?
+        .text(0)?;
     let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
     let before = field_value(&inc, field);
     apply_edit(&mut inc, field, value).map_err(StoreError::BadEdit)?;
-    tx.execute(
-        "INSERT INTO incident_edits(incident, field, value) VALUES (?1, ?2, ?3)",
-        params![id, field, value.to_string()],
-    )?;
-    let edit_row = tx.last_insert_rowid();
+    let edit_row = tx
+        .query_one(
+            "INSERT INTO incident_edits(incident, field, value) VALUES (?1, ?2, ?3) RETURNING rowid",
+            args![id, field, value.to_string()],
+        )?
+        .int(0)?;
     record(
         tx,
         id,
@@ -379,7 +386,7 @@ fn field_value(inc: &Incident, field: &str) -> serde_json::Value {
 }
 
 /// Report keys of an incident, smallest first.
-fn keys_of(tx: &Connection, id: &str) -> Result<Vec<String>, StoreError> {
+fn keys_of(tx: &dyn Db, id: &str) -> Result<Vec<String>, StoreError> {
     let mut keys: Vec<String> = load_reports(tx, id)?.into_iter().map(|r| r.key).collect();
     keys.sort();
     Ok(keys)
@@ -387,7 +394,7 @@ fn keys_of(tx: &Connection, id: &str) -> Result<Vec<String>, StoreError> {
 
 /// Pins the reports of several incidents into one and rebuilds it.
 pub(crate) fn merge(
-    tx: &Transaction,
+    tx: &dyn Db,
     ids: &[String],
     reason: &str,
     who: &str,
@@ -395,10 +402,7 @@ pub(crate) fn merge(
 ) -> Result<String, StoreError> {
     let mut all = Vec::new();
     for id in ids {
-        if !tx
-            .prepare_cached("SELECT 1 FROM incidents WHERE id = ?1")?
-            .exists([id])?
-        {
+        if !tx.exists("SELECT 1 FROM incidents WHERE id = ?1", args![id])? {
             return Err(StoreError::NoIncident(id.clone()));
         }
         all.extend(keys_of(tx, id)?);
@@ -409,10 +413,10 @@ pub(crate) fn merge(
     for id in ids {
         tx.execute(
             "UPDATE reports SET pin = ?1, incident = ?2 WHERE incident = ?3",
-            params![pin, target, id],
+            args![&pin, target, id],
         )?;
         if id != target {
-            tx.execute("DELETE FROM incidents WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
             rename(tx, id, target)?;
         }
     }
@@ -429,7 +433,7 @@ pub(crate) fn merge(
 
 /// Pins one report alone (its own incident) and the rest of its incident together.
 pub(crate) fn split(
-    tx: &Transaction,
+    tx: &dyn Db,
     id: &str,
     report: &str,
     reason: &str,
@@ -456,11 +460,11 @@ pub(crate) fn split(
     let new_id = recount_resolve::incident_id([report]);
     tx.execute(
         "UPDATE reports SET pin = ?1 WHERE incident = ?2 AND key != ?3",
-        params![group, id, report],
+        args![group, id, report],
     )?;
     tx.execute(
         "UPDATE reports SET pin = ?1, incident = ?2 WHERE key = ?3",
-        params![format!("alone:{report}"), new_id, report],
+        args![format!("alone:{report}"), &new_id, report],
     )?;
     let detail = serde_json::json!({"report": report, "from": id, "to": new_id});
     record(tx, id, who, "split", detail.clone(), reason)?;

@@ -1,5 +1,39 @@
+//! Every test of the store's behaviour runs on both backends: an in-memory SQLite
+//! store and a fresh PostgreSQL database (see `crate::testing`).
+
 use super::*;
+use crate::testing::TempDatabase;
+use crate::{PgStore, SqliteStore, Store};
 use recount_model::{ClaimDraft, Place, PlaceLevel, Qualifier, Speaker};
+use std::cell::RefCell;
+
+/// Opens a fresh, empty store each time it is called.
+type Open<'a> = &'a dyn Fn() -> Box<dyn Store>;
+
+/// Runs `body` once with fresh SQLite stores and once with fresh PostgreSQL stores (one
+/// database each). The PostgreSQL run fails when no server answers, unless
+/// `RECOUNT_SKIP_PG=1`.
+fn each_backend(body: impl Fn(Open)) {
+    eprintln!("backend: sqlite");
+    body(&|| Box::new(SqliteStore::in_memory().unwrap()));
+    let Some(first) = TempDatabase::create() else {
+        return;
+    };
+    let databases = RefCell::new(vec![first]);
+    let handed = RefCell::new(0usize);
+    let open = || -> Box<dyn Store> {
+        let mut handed = handed.borrow_mut();
+        if *handed == databases.borrow().len() {
+            let db = TempDatabase::create().expect("the server answered a moment ago");
+            databases.borrow_mut().push(db);
+        }
+        let url = databases.borrow()[*handed].url().to_string();
+        *handed += 1;
+        Box::new(PgStore::connect(&url).unwrap())
+    };
+    eprintln!("backend: postgres");
+    body(&open);
+}
 
 fn doc(id: &str, body: &str, published: &str) -> (Document, Vec<u8>) {
     use sha2_free::sha;
@@ -74,7 +108,11 @@ fn report(doc: &Document, idx: usize, date: &str, adcode: &str, dead: i64) -> Re
 
 #[test]
 fn commits_merges_and_ignores_duplicates() {
-    let mut store = SqliteStore::in_memory().unwrap();
+    each_backend(commits_merges_and_ignores_duplicates_on);
+}
+
+fn commits_merges_and_ignores_duplicates_on(open: Open) {
+    let mut store = open();
     let (d1, b1) = doc("first.txt", "first", "2024-05-02");
     let (d2, b2) = doc("second.txt", "second", "2024-05-09");
     let (d3, b3) = doc("other.txt", "other", "2024-05-02");
@@ -113,14 +151,18 @@ fn commits_merges_and_ignores_duplicates() {
 
 #[test]
 fn ids_do_not_depend_on_ingest_order() {
+    each_backend(ids_do_not_depend_on_ingest_order_on);
+}
+
+fn ids_do_not_depend_on_ingest_order_on(open: Open) {
     let (d1, b1) = doc("a.txt", "aaa", "2024-05-02");
     let (d2, b2) = doc("b.txt", "bbb", "2024-05-03");
     let r1 = report(&d1, 0, "2024-05-01", "140702", 3);
     let r2 = report(&d2, 0, "2024-05-01", "140702", 4);
-    let mut one = SqliteStore::in_memory().unwrap();
+    let mut one = open();
     one.commit(&d1, &b1, std::slice::from_ref(&r1)).unwrap();
     one.commit(&d2, &b2, std::slice::from_ref(&r2)).unwrap();
-    let mut two = SqliteStore::in_memory().unwrap();
+    let mut two = open();
     two.commit(&d2, &b2, &[r2]).unwrap();
     let first_id = two.incidents(&Filter::default()).unwrap()[0].id.clone();
     two.commit(&d1, &b1, &[r1]).unwrap();
@@ -139,7 +181,11 @@ fn ids_do_not_depend_on_ingest_order() {
 
 #[test]
 fn filters_by_type_date_place_and_toll() {
-    let mut store = SqliteStore::in_memory().unwrap();
+    each_backend(filters_by_type_date_place_and_toll_on);
+}
+
+fn filters_by_type_date_place_and_toll_on(open: Open) {
+    let mut store = open();
     for (i, (date, code, dead)) in [
         ("2024-01-10", "140702", 1),
         ("2024-03-10", "520322", 12),
@@ -207,7 +253,11 @@ fn reopening_keeps_data_and_schema() {
 
 #[test]
 fn change_feed_names_every_written_and_removed_incident() {
-    let mut store = SqliteStore::in_memory().unwrap();
+    each_backend(change_feed_names_every_written_and_removed_incident_on);
+}
+
+fn change_feed_names_every_written_and_removed_incident_on(open: Open) {
+    let mut store = open();
     assert!(store.changes_since(0, 100).unwrap().is_empty());
     // Commit the later key first so that the second report renames the incident.
     let (d1, b1) = doc("b.txt", "bbb", "2024-05-03");

@@ -1,0 +1,381 @@
+//! The small SQL interface the store's logic is written against once, with two
+//! implementations: SQLite (rusqlite) and PostgreSQL (the synchronous `postgres` client).
+//!
+//! SQL is written with numbered `?N` placeholders, which SQLite reads as they are and the
+//! PostgreSQL side rewrites to `$N`. Both backends cache prepared statements per
+//! connection, so a statement in a loop is parsed once. Results are read into owned rows:
+//! the store's queries return a handful of rows, and the one that walks the whole archive
+//! (re-extraction) pages through it.
+
+use crate::StoreError;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// One SQL value, as both backends store it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<u64> for Value {
+    fn from(v: u64) -> Self {
+        Value::Int(v as i64)
+    }
+}
+impl From<usize> for Value {
+    fn from(v: usize) -> Self {
+        Value::Int(v as i64)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Self {
+        Value::Blob(v.to_vec())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Blob(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// The arguments of one statement: `args![a, b]` is `&[Value::from(a), Value::from(b)]`.
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { &[$($crate::db::Value::from($v)),*] };
+}
+pub(crate) use args;
+
+/// One result row, read by column index.
+#[derive(Debug, Clone)]
+pub(crate) struct Row(Vec<Value>);
+
+impl Row {
+    fn get(&self, i: usize) -> Result<&Value, StoreError> {
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::Column(format!("column {i} is not in the result")))
+    }
+
+    fn wrong(i: usize, want: &str, got: &Value) -> StoreError {
+        let got = match got {
+            Value::Null => "NULL",
+            Value::Int(_) => "an integer",
+            Value::Text(_) => "text",
+            Value::Blob(_) => "bytes",
+        };
+        StoreError::Column(format!("column {i}: expected {want}, found {got}"))
+    }
+
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.get(i)? {
+            Value::Null => Ok(None),
+            Value::Text(s) => Ok(Some(s.clone())),
+            other => Err(Self::wrong(i, "text", other)),
+        }
+    }
+
+    pub fn text(&self, i: usize) -> Result<String, StoreError> {
+        self.opt_text(i)?
+            .ok_or_else(|| Self::wrong(i, "text", &Value::Null))
+    }
+
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.get(i)? {
+            Value::Null => Ok(None),
+            Value::Int(n) => Ok(Some(*n)),
+            other => Err(Self::wrong(i, "an integer", other)),
+        }
+    }
+
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        self.opt_int(i)?
+            .ok_or_else(|| Self::wrong(i, "an integer", &Value::Null))
+    }
+
+    /// Bytes, whatever the storage class: a tampered SQLite row may hold TEXT where the
+    /// archive wrote a BLOB, and verification must still read it.
+    pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.get(i)? {
+            Value::Blob(b) => Ok(b.clone()),
+            Value::Text(s) => Ok(s.as_bytes().to_vec()),
+            Value::Null => Ok(Vec::new()),
+            other => Err(Self::wrong(i, "bytes", other)),
+        }
+    }
+}
+
+/// What the store's logic needs from a connection or an open transaction.
+pub(crate) trait Db {
+    /// Runs one statement; returns the number of rows it changed.
+    fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError>;
+
+    /// Runs one query and reads all its rows.
+    fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError>;
+
+    /// Runs several statements without arguments (schema changes, bulk deletes).
+    fn batch(&self, sql: &str) -> Result<(), StoreError>;
+
+    /// The first row of a query, if any.
+    fn query_opt(&self, sql: &str, args: &[Value]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, args)?.into_iter().next())
+    }
+
+    /// The first row of a query that always returns one (an aggregate).
+    fn query_one(&self, sql: &str, args: &[Value]) -> Result<Row, StoreError> {
+        self.query_opt(sql, args)?
+            .ok_or_else(|| StoreError::Column(format!("no row from: {sql}")))
+    }
+
+    /// True when the query returns a row.
+    fn exists(&self, sql: &str, args: &[Value]) -> Result<bool, StoreError> {
+        Ok(self.query_opt(sql, args)?.is_some())
+    }
+}
+
+impl<T: Db + ?Sized> Db for &T {
+    fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
+        (**self).execute(sql, args)
+    }
+    fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+        (**self).query(sql, args)
+    }
+    fn batch(&self, sql: &str) -> Result<(), StoreError> {
+        (**self).batch(sql)
+    }
+}
+
+// ---- SQLite ----
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(n) => ValueRef::Integer(*n),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+impl Db for rusqlite::Connection {
+    fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
+        let mut stmt = self.prepare_cached(sql)?;
+        Ok(stmt.execute(rusqlite::params_from_iter(args))? as u64)
+    }
+
+    fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.prepare_cached(sql)?;
+        let width = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut values = Vec::with_capacity(width);
+            for i in 0..width {
+                values.push(match row.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(n) => Value::Int(n),
+                    ValueRef::Real(f) => Value::Int(f as i64),
+                    ValueRef::Text(t) => match std::str::from_utf8(t) {
+                        Ok(s) => Value::Text(s.to_string()),
+                        Err(_) => Value::Blob(t.to_vec()),
+                    },
+                    ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+                });
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+
+    fn batch(&self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.execute_batch(sql)?)
+    }
+}
+
+// ---- PostgreSQL ----
+
+impl postgres::types::ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        match self {
+            Value::Null => Ok(postgres::types::IsNull::Yes),
+            Value::Int(n) if *ty == Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
+            Value::Int(n) if *ty == Type::INT2 => i16::try_from(*n)?.to_sql(ty, out),
+            Value::Int(n) if *ty == Type::INT8 => n.to_sql(ty, out),
+            // A number bound where the column is text is written as SQLite would keep it.
+            Value::Int(n) => n.to_string().to_sql(ty, out),
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+            Value::Blob(b) => b.as_slice().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        // Checked per value in `to_sql`: a NULL fits any column.
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// `?N` placeholders to PostgreSQL's `$N`.
+fn pg_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prepared statements of one PostgreSQL connection, by their SQL.
+pub(crate) type Statements = RefCell<HashMap<String, postgres::Statement>>;
+
+fn pg_statement<C: postgres::GenericClient>(
+    client: &mut C,
+    cache: &Statements,
+    sql: &str,
+) -> Result<postgres::Statement, StoreError> {
+    if let Some(stmt) = cache.borrow().get(sql) {
+        return Ok(stmt.clone());
+    }
+    let stmt = client.prepare(&pg_sql(sql))?;
+    cache.borrow_mut().insert(sql.to_string(), stmt.clone());
+    Ok(stmt)
+}
+
+fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
+    use postgres::types::Type;
+    let ty = row.columns()[i].type_();
+    Ok(if *ty == Type::INT8 {
+        row.try_get::<_, Option<i64>>(i)?
+            .map_or(Value::Null, Value::Int)
+    } else if *ty == Type::INT4 {
+        row.try_get::<_, Option<i32>>(i)?
+            .map_or(Value::Null, |n| Value::Int(n.into()))
+    } else if *ty == Type::INT2 {
+        row.try_get::<_, Option<i16>>(i)?
+            .map_or(Value::Null, |n| Value::Int(n.into()))
+    } else if *ty == Type::BOOL {
+        row.try_get::<_, Option<bool>>(i)?
+            .map_or(Value::Null, |b| Value::Int(b.into()))
+    } else if *ty == Type::BYTEA {
+        row.try_get::<_, Option<Vec<u8>>>(i)?
+            .map_or(Value::Null, Value::Blob)
+    } else {
+        row.try_get::<_, Option<String>>(i)?
+            .map_or(Value::Null, Value::Text)
+    })
+}
+
+fn pg_execute<C: postgres::GenericClient>(
+    client: &mut C,
+    cache: &Statements,
+    sql: &str,
+    args: &[Value],
+) -> Result<u64, StoreError> {
+    let stmt = pg_statement(client, cache, sql)?;
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+    Ok(client.execute(&stmt, &params)?)
+}
+
+fn pg_query<C: postgres::GenericClient>(
+    client: &mut C,
+    cache: &Statements,
+    sql: &str,
+    args: &[Value],
+) -> Result<Vec<Row>, StoreError> {
+    let stmt = pg_statement(client, cache, sql)?;
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+    let mut out = Vec::new();
+    for row in client.query(&stmt, &params)? {
+        let values = (0..row.len())
+            .map(|i| pg_value(&row, i))
+            .collect::<Result<_, _>>()?;
+        out.push(Row(values));
+    }
+    Ok(out)
+}
+
+/// A PostgreSQL connection used outside a transaction (reads).
+pub(crate) struct PgClient<'a> {
+    pub client: &'a RefCell<postgres::Client>,
+    pub statements: &'a Statements,
+}
+
+impl Db for PgClient<'_> {
+    fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
+        pg_execute(&mut *self.client.borrow_mut(), self.statements, sql, args)
+    }
+    fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+        pg_query(&mut *self.client.borrow_mut(), self.statements, sql, args)
+    }
+    fn batch(&self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.client.borrow_mut().batch_execute(sql)?)
+    }
+}
+
+/// An open PostgreSQL transaction.
+pub(crate) struct PgTransaction<'a> {
+    pub tx: RefCell<postgres::Transaction<'a>>,
+    pub statements: &'a Statements,
+}
+
+impl Db for PgTransaction<'_> {
+    fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
+        pg_execute(&mut *self.tx.borrow_mut(), self.statements, sql, args)
+    }
+    fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+        pg_query(&mut *self.tx.borrow_mut(), self.statements, sql, args)
+    }
+    fn batch(&self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.tx.borrow_mut().batch_execute(sql)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_become_dollars() {
+        assert_eq!(
+            super::pg_sql("SELECT a FROM t WHERE b = ?1 OR c = ?12 AND d LIKE 'x:%'"),
+            "SELECT a FROM t WHERE b = $1 OR c = $12 AND d LIKE 'x:%'"
+        );
+    }
+}

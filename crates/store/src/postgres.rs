@@ -1,0 +1,296 @@
+//! The PostgreSQL store: one database shared by several `recount ingest` or review
+//! processes. Its logic is `store.rs`, shared with the SQLite store; this file holds the
+//! schema in PostgreSQL's dialect and the transaction discipline.
+//!
+//! Every write transaction (a document with its reports and incidents, a review action,
+//! a checkpoint, a re-extraction, a migration) first takes one transaction-scoped
+//! advisory lock, so writers run one at a time, each seeing everything committed before
+//! it. That is what the store's invariants need: the log is one sequence whose leaves
+//! follow the archive's row order, the change feed's `seq` must grow in commit order, and
+//! placing a report reads the incidents it may join. Readers never wait. The expensive
+//! part of ingest (decoding, HTML cleaning, extraction) runs before the transaction, in
+//! parallel across workers.
+
+use crate::db::{args, Db, PgClient, PgTransaction, Statements};
+use crate::StoreError;
+use postgres::{Client, NoTls};
+use std::cell::RefCell;
+
+/// The key of the advisory lock every write transaction takes ("recount" in ASCII).
+const WRITE_LOCK: i64 = 0x0072_6563_6f75_6e74;
+
+/// Schema migrations in PostgreSQL's dialect, entry for entry the same as SQLite's
+/// (`sqlite.rs`); `recount_schema.version` records how many ran. Text columns use the
+/// "C" collation so that ordering and comparison are bytewise, as in SQLite.
+const MIGRATIONS: &[&str] = &[
+    // 1: archive, reports, incidents and their blocking keys.
+    r#"
+    CREATE TABLE documents (
+        rowid BIGSERIAL PRIMARY KEY,
+        doc_id TEXT COLLATE "C" NOT NULL,
+        sha256 TEXT COLLATE "C" NOT NULL UNIQUE,
+        media_type TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        published TEXT,
+        source TEXT,
+        lang TEXT,
+        title TEXT,
+        url TEXT,
+        size BIGINT NOT NULL,
+        body BYTEA NOT NULL
+    );
+    CREATE INDEX documents_doc_id ON documents(doc_id);
+    CREATE TABLE incidents (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        kind TEXT COLLATE "C" NOT NULL,
+        day_start TEXT COLLATE "C",
+        day_end TEXT COLLATE "C",
+        adcode TEXT COLLATE "C",
+        country TEXT COLLATE "C",
+        dead BIGINT,
+        updated_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX incidents_day ON incidents(day_start);
+    CREATE INDEX incidents_kind_day ON incidents(kind, day_start);
+    CREATE INDEX incidents_adcode ON incidents(adcode);
+    CREATE TABLE reports (
+        key TEXT COLLATE "C" PRIMARY KEY,
+        document BIGINT NOT NULL REFERENCES documents(rowid),
+        incident TEXT COLLATE "C" NOT NULL REFERENCES incidents(id) DEFERRABLE INITIALLY DEFERRED,
+        kind TEXT COLLATE "C" NOT NULL,
+        block TEXT COLLATE "C" NOT NULL,
+        day_start TEXT COLLATE "C",
+        day_end TEXT COLLATE "C",
+        body TEXT NOT NULL
+    );
+    CREATE INDEX reports_incident ON reports(incident);
+    CREATE INDEX reports_block ON reports(block, day_start);
+    CREATE INDEX reports_document ON reports(document);
+    CREATE TABLE report_keys (
+        key TEXT COLLATE "C" NOT NULL,
+        report TEXT COLLATE "C" NOT NULL REFERENCES reports(key) ON DELETE CASCADE
+    );
+    CREATE INDEX report_keys_key ON report_keys(key);
+    CREATE INDEX report_keys_report ON report_keys(report);
+    CREATE TABLE incident_aliases (
+        alias TEXT COLLATE "C" PRIMARY KEY,
+        incident TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX incident_aliases_incident ON incident_aliases(incident);
+    "#,
+    // 2: review — edits, history, pins that keep merges and splits, related incidents.
+    r#"
+    ALTER TABLE reports ADD COLUMN pin TEXT COLLATE "C";
+    CREATE INDEX reports_pin ON reports(pin);
+    CREATE TABLE incident_edits (
+        rowid BIGSERIAL PRIMARY KEY,
+        incident TEXT COLLATE "C" NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL
+    );
+    CREATE INDEX incident_edits_incident ON incident_edits(incident);
+    CREATE TABLE incident_history (
+        rowid BIGSERIAL PRIMARY KEY,
+        incident TEXT COLLATE "C" NOT NULL,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        reason TEXT
+    );
+    CREATE INDEX incident_history_incident ON incident_history(incident);
+    CREATE TABLE incident_links (
+        a TEXT COLLATE "C" NOT NULL,
+        b TEXT COLLATE "C" NOT NULL,
+        relation TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX incident_links_b ON incident_links(b);
+    "#,
+    // 3: the tamper-evident log: leaves, the append frontier, signed checkpoints.
+    r#"
+    CREATE TABLE ledger_leaves (
+        idx BIGINT PRIMARY KEY,
+        kind TEXT COLLATE "C" NOT NULL,
+        subject TEXT COLLATE "C" NOT NULL,
+        data BYTEA NOT NULL,
+        hash BYTEA NOT NULL
+    );
+    CREATE INDEX ledger_leaves_subject ON ledger_leaves(kind, subject);
+    CREATE TABLE ledger_state (
+        id BIGINT PRIMARY KEY CHECK (id = 1),
+        frontier BYTEA NOT NULL
+    );
+    CREATE TABLE ledger_checkpoints (
+        size BIGINT PRIMARY KEY,
+        root BYTEA NOT NULL,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    "#,
+    // 4: the change feed: one row each time an incident is written or removed, in the
+    // same transaction. Writers are serialised (see the module comment), so `seq`
+    // grows in commit order and a reader that keeps the last `seq` misses nothing.
+    r#"
+    CREATE TABLE incident_changes (
+        seq BIGSERIAL PRIMARY KEY,
+        incident TEXT COLLATE "C" NOT NULL
+    );
+    CREATE FUNCTION recount_incident_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            INSERT INTO incident_changes(incident) VALUES (OLD.id);
+            RETURN OLD;
+        END IF;
+        INSERT INTO incident_changes(incident) VALUES (NEW.id);
+        RETURN NEW;
+    END
+    $$;
+    CREATE TRIGGER incidents_changed AFTER INSERT OR UPDATE OR DELETE ON incidents
+        FOR EACH ROW EXECUTE FUNCTION recount_incident_changed();
+    INSERT INTO incident_changes(incident) SELECT id FROM incidents ORDER BY id;
+    "#,
+];
+
+/// A store in a PostgreSQL database, safe to share between processes.
+pub struct PgStore {
+    client: RefCell<Client>,
+    statements: Statements,
+    database: String,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user[:password]@host[:port]/database`, without TLS)
+    /// and brings the schema up to date. Several processes may do this at once.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let mut client = Client::connect(url, NoTls)?;
+        let database: String = client.query_one("SELECT current_database()", &[])?.get(0);
+        let mut store = PgStore {
+            client: RefCell::new(client),
+            statements: Statements::default(),
+            database,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The name of the database connected to.
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
+    /// The database a URL names (PostgreSQL's default: the user's name), without
+    /// connecting.
+    pub fn database_name(url: &str) -> Result<String, StoreError> {
+        let config: postgres::Config = url.parse()?;
+        config
+            .get_dbname()
+            .or(config.get_user())
+            .map(str::to_string)
+            .ok_or_else(|| StoreError::BadEdit(format!("{}: names no database", Self::redact(url))))
+    }
+
+    /// A URL fit for messages: its password replaced by `***`.
+    pub fn redact(url: &str) -> String {
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.to_string();
+        };
+        let authority = rest.split('/').next().unwrap_or(rest);
+        match authority.rsplit_once('@') {
+            Some((userinfo, host)) if userinfo.contains(':') => {
+                let user = userinfo.split(':').next().unwrap_or("");
+                let tail = &rest[authority.len()..];
+                format!("{scheme}://{user}:***@{host}{tail}")
+            }
+            _ => url.to_string(),
+        }
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let database = self.database.clone();
+        self.write(|db| {
+            db.batch("CREATE TABLE IF NOT EXISTS recount_schema (version BIGINT NOT NULL)")?;
+            let version = match db.query_opt("SELECT version FROM recount_schema", &[])? {
+                Some(row) => row.int(0)?,
+                None => {
+                    db.execute("INSERT INTO recount_schema(version) VALUES (0)", &[])?;
+                    0
+                }
+            };
+            let known = MIGRATIONS.len() as i64;
+            if version > known {
+                return Err(StoreError::TooNew {
+                    path: database,
+                    found: version,
+                    known,
+                });
+            }
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                db.batch(sql)?;
+                if i == 2 {
+                    crate::log::enter_existing(db)?;
+                }
+                db.execute(
+                    "UPDATE recount_schema SET version = ?1",
+                    args![(i + 1) as i64],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn reader(&self) -> PgClient<'_> {
+        PgClient {
+            client: &self.client,
+            statements: &self.statements,
+        }
+    }
+
+    /// Runs `f` in one transaction that holds the write lock: committed when `f`
+    /// succeeds, rolled back when it fails.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let PgStore {
+            client, statements, ..
+        } = self;
+        let mut tx = client.get_mut().transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        let db = PgTransaction {
+            tx: RefCell::new(tx),
+            statements,
+        };
+        let out = f(&db)?;
+        db.tx.into_inner().commit()?;
+        Ok(out)
+    }
+}
+
+crate::store::impl_store!(PgStore);
+
+#[cfg(test)]
+mod tests {
+    use super::PgStore;
+
+    #[test]
+    fn names_the_database_and_hides_the_password() {
+        assert_eq!(
+            PgStore::database_name("postgres://ann:pw@db.example:5433/reports").unwrap(),
+            "reports"
+        );
+        assert_eq!(
+            PgStore::database_name("postgres://ann@127.0.0.1").unwrap(),
+            "ann"
+        );
+        assert_eq!(
+            PgStore::redact("postgres://ann:s3cret@db.example:5433/reports?sslmode=disable"),
+            "postgres://ann:***@db.example:5433/reports?sslmode=disable"
+        );
+        assert_eq!(
+            PgStore::redact("postgres://ann@db.example/reports"),
+            "postgres://ann@db.example/reports"
+        );
+    }
+}

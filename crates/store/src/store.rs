@@ -1,0 +1,747 @@
+//! The store's logic, written once against [`Db`]: archiving, placing reports into
+//! incidents, rebuilding them, and every query of the [`Store`] trait. The backends
+//! (`sqlite.rs`, `postgres.rs`) only open connections, migrate, and run transactions;
+//! `impl_store!` gives each the same `Store` implementation.
+
+use crate::db::{args, Db, Row, Value};
+use crate::{
+    log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, Filter,
+    IncidentDetail, ReextractOutcome, Reviewer, StoreError,
+};
+use recount_ledger::{Proof, VerifyingKey};
+use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
+use recount_resolve::{
+    build, candidate_window, incident_id, match_score, DocInfo, MATCH_THRESHOLD,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) fn json_err(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
+    move |source| StoreError::Json {
+        what: what.to_string(),
+        source,
+    }
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The blocking key of a report: its province, or its country when it has no code.
+fn block_of(r: &Report) -> String {
+    match &r.place {
+        Some(p) => p.province_code().unwrap_or_else(|| p.country.clone()),
+        None => "CN".to_string(),
+    }
+}
+
+fn kind_group(kind: IncidentType) -> &'static str {
+    // Corruption and enforcement tellings of one case may meet.
+    match kind {
+        IncidentType::Corruption | IncidentType::Enforcement => "corruption",
+        k => k.as_str(),
+    }
+}
+
+/// The reports of an incident, by key (the same order on every backend).
+pub(crate) fn load_reports(tx: &dyn Db, incident: &str) -> Result<Vec<Report>, StoreError> {
+    let mut out = Vec::new();
+    for row in tx.query(
+        "SELECT body FROM reports WHERE incident = ?1 ORDER BY key",
+        args![incident],
+    )? {
+        out.push(serde_json::from_str(&row.text(0)?).map_err(json_err("report"))?);
+    }
+    Ok(out)
+}
+
+fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
+    let mut found = BTreeSet::new();
+    if let Some((start, end)) = candidate_window(r) {
+        // Year-precise reports span a whole year, so look back that far for starts.
+        let earliest = start - chrono::Days::new(366);
+        let rows = tx.query(
+            "SELECT DISTINCT incident FROM reports
+             WHERE block = ?1 AND kind = ?2 AND day_start >= ?3 AND day_start <= ?4 AND day_end >= ?5",
+            args![
+                block_of(r),
+                kind_group(r.kind),
+                earliest.to_string(),
+                end.to_string(),
+                start.to_string()
+            ],
+        )?;
+        for row in rows {
+            found.insert(row.text(0)?);
+        }
+    }
+    // A shared name ties reports across provinces and languages, but two dated reports
+    // match only within days of each other: a dated report looks among undated ones and
+    // those near its own date, so the cost stays flat as the years pile up.
+    for key in &r.keys {
+        let rows = match candidate_window(r) {
+            Some((start, end)) => tx.query(
+                "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
+                 WHERE k.key = ?1 AND r.kind = ?2
+                   AND (r.day_start IS NULL
+                        OR (r.day_start >= ?3 AND r.day_start <= ?4 AND r.day_end >= ?5))",
+                args![
+                    key,
+                    kind_group(r.kind),
+                    (start - chrono::Days::new(366)).to_string(),
+                    end.to_string(),
+                    start.to_string()
+                ],
+            )?,
+            None => tx.query(
+                "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
+                 WHERE k.key = ?1 AND r.kind = ?2",
+                args![key, kind_group(r.kind)],
+            )?,
+        };
+        for row in rows {
+            found.insert(row.text(0)?);
+        }
+    }
+    Ok(found)
+}
+
+fn doc_infos(tx: &dyn Db, reports: &[Report]) -> Result<Vec<DocInfo>, StoreError> {
+    let mut out: Vec<DocInfo> = Vec::new();
+    for r in reports {
+        let row = tx.query_opt(
+            "SELECT d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
+             JOIN documents d ON d.rowid = r.document WHERE r.key = ?1",
+            args![&r.key],
+        )?;
+        if let Some(row) = row {
+            let info = DocInfo {
+                id: row.text(0)?,
+                sha256: row.text(1)?,
+                url: row.opt_text(2)?,
+                published: row.opt_text(3)?.and_then(|p| p.parse().ok()),
+                lang: row.opt_text(4)?,
+            };
+            if !out.iter().any(|d| d.sha256 == info.sha256) {
+                out.push(info);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Attaches a report to the incident it matches best (or a new one) and stores it.
+/// A `pin` forces the report into the incident that already holds that pin (a
+/// reviewer's merge or split, kept across re-extraction). Incidents holding a report
+/// split out by a reviewer take no new reports.
+pub(crate) fn place_report(
+    tx: &dyn Db,
+    document: i64,
+    r: &Report,
+    pin: Option<&str>,
+) -> Result<(String, bool), StoreError> {
+    let pinned: Option<String> = match pin {
+        Some(p) => tx
+            .query_opt(
+                "SELECT incident FROM reports WHERE pin = ?1 LIMIT 1",
+                args![p],
+            )?
+            .map(|row| row.text(0))
+            .transpose()?,
+        None => None,
+    };
+    let alone = pin.is_some_and(|p| p.starts_with("alone:"));
+    let mut best: Option<(i32, String)> = None;
+    if pinned.is_none() && !alone {
+        for cand in candidates(tx, r)? {
+            let locked = tx.exists(
+                "SELECT 1 FROM reports WHERE incident = ?1 AND pin LIKE 'alone:%' LIMIT 1",
+                args![&cand],
+            )?;
+            if locked {
+                continue;
+            }
+            let members = load_reports(tx, &cand)?;
+            if let Some(score) = match_score(r, &members) {
+                if score >= MATCH_THRESHOLD
+                    && best
+                        .as_ref()
+                        .is_none_or(|(s, id)| score > *s || (score == *s && cand < *id))
+                {
+                    best = Some((score, cand));
+                }
+            }
+        }
+    }
+    let (incident, is_new) = match pinned.or(best.map(|(_, id)| id)) {
+        Some(id) => (id, false),
+        None => (incident_id([r.key.as_str()]), true),
+    };
+    let window = r.date.map(|d| {
+        (
+            d.first_day().to_string(),
+            r.date_end.unwrap_or(d).last_day().to_string(),
+        )
+    });
+    tx.execute(
+        "INSERT INTO reports(key, document, incident, kind, block, day_start, day_end, body, pin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (key) DO UPDATE SET document = excluded.document, incident = excluded.incident,
+             kind = excluded.kind, block = excluded.block, day_start = excluded.day_start,
+             day_end = excluded.day_end, body = excluded.body, pin = excluded.pin",
+        args![
+            &r.key,
+            document,
+            &incident,
+            kind_group(r.kind),
+            block_of(r),
+            window.as_ref().map(|w| w.0.clone()),
+            window.as_ref().map(|w| w.1.clone()),
+            serde_json::to_string(r).map_err(json_err("report"))?,
+            pin
+        ],
+    )?;
+    tx.execute("DELETE FROM report_keys WHERE report = ?1", args![&r.key])?;
+    for key in &r.keys {
+        tx.execute(
+            "INSERT INTO report_keys(key, report) VALUES (?1, ?2)",
+            args![key, &r.key],
+        )?;
+    }
+    Ok((incident, is_new))
+}
+
+/// Rebuilds one incident from its reports, renaming it when its canonical id moved
+/// (a report with a smaller key joined); the old id stays reachable as an alias.
+pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreError> {
+    let reports = load_reports(tx, id)?;
+    let canonical = incident_id(reports.iter().map(|r| r.key.as_str()));
+    if reports.is_empty() {
+        tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
+        crate::review::unlink(tx, id)?;
+        return Ok(id.to_string());
+    }
+    if canonical != id {
+        tx.execute(
+            "UPDATE reports SET incident = ?1 WHERE incident = ?2",
+            args![&canonical, id],
+        )?;
+        tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
+        crate::review::rename(tx, id, &canonical)?;
+        tx.execute(
+            "INSERT INTO incident_aliases(alias, incident) VALUES (?1, ?2)
+             ON CONFLICT (alias) DO UPDATE SET incident = excluded.incident",
+            args![id, &canonical],
+        )?;
+        tx.execute(
+            "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
+            args![&canonical, id],
+        )?;
+    }
+    let docs = doc_infos(tx, &reports)?;
+    let mut incident = build(&canonical, &reports, &docs, now);
+    crate::review::apply_edits(tx, &mut incident)?;
+    incident.related = crate::review::relate(tx, &incident)?;
+    write_incident(tx, &incident)?;
+    Ok(canonical)
+}
+
+pub(crate) fn write_incident(tx: &dyn Db, inc: &Incident) -> Result<(), StoreError> {
+    let body = serde_json::to_string(inc).map_err(json_err("incident"))?;
+    let loc = inc.location.as_ref();
+    tx.execute(
+        "INSERT INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, day_start = excluded.day_start,
+             day_end = excluded.day_end, adcode = excluded.adcode, country = excluded.country,
+             dead = excluded.dead, updated_at = excluded.updated_at, body = excluded.body",
+        args![
+            &inc.id,
+            inc.kind.as_str(),
+            inc.date.map(|d| d.first_day().to_string()),
+            inc.date_end.or(inc.date).map(|d| d.last_day().to_string()),
+            loc.and_then(|l| l.adcode.clone()),
+            loc.map(|l| l.country.clone()),
+            inc.best(FigureKind::Dead),
+            inc.updated_at.clone().unwrap_or_default(),
+            body
+        ],
+    )?;
+    Ok(())
+}
+
+/// A document from the `DOC_COLUMNS` of a row, starting at column `at`.
+pub(crate) fn read_document(row: &Row, at: usize) -> Result<Document, StoreError> {
+    Ok(Document {
+        id: row.text(at)?,
+        sha256: row.text(at + 1)?,
+        media_type: row.text(at + 2)?,
+        fetched_at: row.text(at + 3)?,
+        published: row.opt_text(at + 4)?.and_then(|p| p.parse().ok()),
+        source: row.opt_text(at + 5)?,
+        lang: row.opt_text(at + 6)?,
+        title: row.opt_text(at + 7)?,
+        url: row.opt_text(at + 8)?,
+        size: row.int(at + 9)? as u64,
+    })
+}
+
+pub(crate) const DOC_COLUMNS: &str =
+    "doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size";
+
+pub(crate) fn has_document(db: &dyn Db, sha256: &str) -> Result<bool, StoreError> {
+    db.exists("SELECT 1 FROM documents WHERE sha256 = ?1", args![sha256])
+}
+
+/// Archives a document and places its reports, inside the caller's transaction.
+pub(crate) fn commit(
+    tx: &dyn Db,
+    doc: &Document,
+    bytes: &[u8],
+    reports: &[Report],
+) -> Result<CommitOutcome, StoreError> {
+    let now = now();
+    if has_document(tx, &doc.sha256)? {
+        return Ok(CommitOutcome {
+            duplicate: true,
+            ..CommitOutcome::default()
+        });
+    }
+    let rowid = tx
+        .query_one(
+            "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING rowid",
+            args![
+                &doc.id,
+                &doc.sha256,
+                &doc.media_type,
+                &doc.fetched_at,
+                doc.published.map(|p| p.to_string()),
+                doc.source.clone(),
+                doc.lang.clone(),
+                doc.title.clone(),
+                doc.url.clone(),
+                doc.size,
+                bytes
+            ],
+        )?
+        .int(0)?;
+    crate::log::append_document(tx, &doc.sha256)?;
+    let mut touched: BTreeMap<String, bool> = BTreeMap::new();
+    for r in reports {
+        let (incident, is_new) = place_report(tx, rowid, r, None)?;
+        let entry = touched.entry(incident).or_insert(is_new);
+        *entry &= is_new;
+    }
+    let mut outcome = CommitOutcome::default();
+    for (id, is_new) in touched {
+        rebuild(tx, &id, &now)?;
+        if is_new {
+            outcome.new_incidents += 1;
+        } else {
+            outcome.updated_incidents += 1;
+        }
+    }
+    Ok(outcome)
+}
+
+fn incidents_of(rows: Vec<Row>) -> Result<Vec<Incident>, StoreError> {
+    rows.iter()
+        .map(|row| serde_json::from_str(&row.text(0)?).map_err(json_err("incident")))
+        .collect()
+}
+
+pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreError> {
+    let mut sql = String::from("SELECT body FROM incidents WHERE 1 = 1");
+    let mut args: Vec<Value> = Vec::new();
+    let mut arg = |sql: &mut String, clause: &str, v: Value| {
+        args.push(v);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(k) = f.kind {
+        arg(&mut sql, " AND kind = ?", k.as_str().into());
+    }
+    if let Some(from) = f.from {
+        arg(&mut sql, " AND day_end >= ?", from.to_string().into());
+    }
+    if let Some(to) = f.to {
+        arg(&mut sql, " AND day_start <= ?", to.to_string().into());
+    }
+    if let Some(n) = f.min_dead {
+        arg(&mut sql, " AND dead >= ?", n.into());
+    }
+    let mut places = String::new();
+    for code in &f.adcodes {
+        let prefix = code.trim_end_matches("00").trim_end_matches("00");
+        let or = if places.is_empty() { "" } else { " OR " };
+        arg(
+            &mut places,
+            &format!("{or}adcode LIKE ?"),
+            format!("{prefix}%").into(),
+        );
+    }
+    for c in &f.countries {
+        let or = if places.is_empty() { "" } else { " OR " };
+        arg(
+            &mut places,
+            &format!("{or}country = ?"),
+            c.to_ascii_uppercase().into(),
+        );
+    }
+    if !places.is_empty() {
+        sql.push_str(&format!(" AND ({places})"));
+    }
+    sql.push_str(" ORDER BY day_start DESC, id");
+    if let Some(n) = f.limit {
+        sql.push_str(&format!(" LIMIT {n}"));
+    }
+    incidents_of(db.query(&sql, &args)?)
+}
+
+pub(crate) fn incident(db: &dyn Db, id: &str) -> Result<Option<IncidentDetail>, StoreError> {
+    let id = review::canonical(db, id)?;
+    let Some(row) = db.query_opt("SELECT body FROM incidents WHERE id = ?1", args![&id])? else {
+        return Ok(None);
+    };
+    let incident: Incident = serde_json::from_str(&row.text(0)?).map_err(json_err("incident"))?;
+    let reports = load_reports(db, &id)?;
+    let documents = db
+        .query(
+            &format!(
+                "SELECT {DOC_COLUMNS} FROM documents
+                 WHERE rowid IN (SELECT document FROM reports WHERE incident = ?1) ORDER BY rowid"
+            ),
+            args![&id],
+        )?
+        .iter()
+        .map(|row| read_document(row, 0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let history = review::history(db, &id)?;
+    Ok(Some(IncidentDetail {
+        incident,
+        reports,
+        documents,
+        history,
+    }))
+}
+
+pub(crate) fn documents(db: &dyn Db) -> Result<Vec<Document>, StoreError> {
+    db.query(
+        &format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY rowid"),
+        &[],
+    )?
+    .iter()
+    .map(|row| read_document(row, 0))
+    .collect()
+}
+
+pub(crate) fn original(db: &dyn Db, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    db.query_opt(
+        "SELECT body FROM documents WHERE sha256 = ?1",
+        args![sha256],
+    )?
+    .map(|row| row.blob(0))
+    .transpose()
+}
+
+pub(crate) fn edit(
+    tx: &dyn Db,
+    id: &str,
+    field: &str,
+    value: &serde_json::Value,
+    by: &Reviewer,
+) -> Result<String, StoreError> {
+    let id = review::canonical(tx, id)?;
+    review::edit(tx, &id, field, value, by.reason, by.who, &now())
+}
+
+pub(crate) fn merge(tx: &dyn Db, ids: &[String], by: &Reviewer) -> Result<String, StoreError> {
+    let mut canon = Vec::new();
+    for id in ids {
+        let c = review::canonical(tx, id)?;
+        if !canon.contains(&c) {
+            canon.push(c);
+        }
+    }
+    if canon.len() < 2 {
+        return Err(StoreError::BadEdit(
+            "merge needs two different incidents".into(),
+        ));
+    }
+    review::merge(tx, &canon, by.reason, by.who, &now())
+}
+
+pub(crate) fn split(
+    tx: &dyn Db,
+    id: &str,
+    report: &str,
+    by: &Reviewer,
+) -> Result<(String, String), StoreError> {
+    let id = review::canonical(tx, id)?;
+    review::split(tx, &id, report, by.reason, by.who, &now())
+}
+
+fn count(db: &dyn Db, table: &str) -> Result<usize, StoreError> {
+    Ok(db
+        .query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])?
+        .int(0)? as usize)
+}
+
+/// Documents read per query while re-extracting, so the archive is never in memory whole.
+const REEXTRACT_PAGE: i64 = 64;
+
+pub(crate) fn reextract(
+    tx: &dyn Db,
+    extract: &mut Extractor,
+) -> Result<ReextractOutcome, StoreError> {
+    let now = now();
+    let mut outcome = ReextractOutcome {
+        incidents_before: count(tx, "incidents")?,
+        ..ReextractOutcome::default()
+    };
+    let mut pins: BTreeMap<String, String> = BTreeMap::new();
+    for row in tx.query("SELECT key, pin FROM reports WHERE pin IS NOT NULL", &[])? {
+        pins.insert(row.text(0)?, row.text(1)?);
+    }
+    // Read everything first: a document whose new extraction fails keeps its reports.
+    let mut plan: Vec<(i64, Vec<Report>)> = Vec::new();
+    let mut last = i64::MIN;
+    loop {
+        let page = tx.query(
+            &format!(
+                "SELECT rowid, {DOC_COLUMNS}, body FROM documents WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+            ),
+            args![last, REEXTRACT_PAGE],
+        )?;
+        if page.is_empty() {
+            break;
+        }
+        for row in &page {
+            let rowid = row.int(0)?;
+            last = rowid;
+            let doc = read_document(row, 1)?;
+            let body = row.blob(11)?;
+            outcome.documents += 1;
+            match extract(&doc, &body) {
+                Ok(reports) => plan.push((rowid, reports)),
+                Err(e) => {
+                    let mut old = Vec::new();
+                    for b in tx.query(
+                        "SELECT body FROM reports WHERE document = ?1 ORDER BY key",
+                        args![rowid],
+                    )? {
+                        old.push(serde_json::from_str(&b.text(0)?).map_err(json_err("report"))?);
+                    }
+                    outcome.failed.push((doc.id.clone(), e));
+                    plan.push((rowid, old));
+                }
+            }
+        }
+    }
+    tx.batch(
+        "DELETE FROM report_keys; DELETE FROM reports; DELETE FROM incidents; DELETE FROM incident_links;",
+    )?;
+    let mut touched = BTreeSet::new();
+    for (rowid, reports) in &plan {
+        for r in reports {
+            let (id, _) = place_report(tx, *rowid, r, pins.get(&r.key).map(String::as_str))?;
+            touched.insert(id);
+            outcome.reports += 1;
+        }
+        // Rebuild as we go so that later documents match against built incidents.
+        for id in std::mem::take(&mut touched) {
+            rebuild(tx, &id, &now)?;
+        }
+    }
+    outcome.incidents_after = count(tx, "incidents")?;
+    Ok(outcome)
+}
+
+pub(crate) fn checkpoint(tx: &dyn Db, signer: &Signer) -> Result<Option<String>, StoreError> {
+    crate::log::checkpoint(tx, signer, &now())
+}
+
+pub(crate) fn verify(
+    db: &dyn Db,
+    origin: &str,
+    key: &VerifyingKey,
+) -> Result<VerifyReport, StoreError> {
+    crate::log::verify(db, origin, key)
+}
+
+pub(crate) fn proofs(db: &dyn Db, subject: &str) -> Result<Vec<(String, Proof)>, StoreError> {
+    // An incident (or former id) proves its sources; else a document id or sha256.
+    let id = review::canonical(db, subject)?;
+    let mut shas: Vec<String> = db
+        .query(
+            "SELECT sha256 FROM documents
+             WHERE rowid IN (SELECT document FROM reports WHERE incident = ?1) ORDER BY rowid",
+            args![&id],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_, _>>()?;
+    if shas.is_empty() {
+        shas = db
+            .query(
+                "SELECT sha256 FROM documents WHERE doc_id = ?1 OR sha256 = ?1 ORDER BY rowid",
+                args![subject],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_, _>>()?;
+    }
+    if shas.is_empty() {
+        return Err(StoreError::NoIncident(subject.to_string()));
+    }
+    crate::log::proofs(db, &shas)
+}
+
+pub(crate) fn changes_since(
+    db: &dyn Db,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<Change>, StoreError> {
+    db.query(
+        "SELECT seq, incident FROM incident_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        args![after, limit],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Change {
+            seq: r.int(0)?,
+            incident: r.text(1)?,
+        })
+    })
+    .collect()
+}
+
+pub(crate) fn incidents_by_id(db: &dyn Db, ids: &[String]) -> Result<Vec<Incident>, StoreError> {
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(row) = db.query_opt("SELECT body FROM incidents WHERE id = ?1", args![id])? {
+            out.push(serde_json::from_str(&row.text(0)?).map_err(json_err("incident"))?);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn counts(db: &dyn Db) -> Result<Counts, StoreError> {
+    Ok(Counts {
+        documents: count(db, "documents")?,
+        reports: count(db, "reports")?,
+        incidents: count(db, "incidents")?,
+    })
+}
+
+/// Implements [`crate::Store`] for a backend over the functions above. The backend has
+/// `fn reader(&self) -> impl Db` (reads outside a transaction) and
+/// `fn write<T>(&mut self, f: impl FnOnce(&dyn Db) -> Result<T, StoreError>) -> Result<T, StoreError>`
+/// (one transaction, committed when `f` succeeds, rolled back when it fails).
+macro_rules! impl_store {
+    ($ty:ty) => {
+        impl $crate::Store for $ty {
+            fn has_document(&self, sha256: &str) -> Result<bool, $crate::StoreError> {
+                $crate::store::has_document(&self.reader(), sha256)
+            }
+            fn commit(
+                &mut self,
+                doc: &recount_model::Document,
+                bytes: &[u8],
+                reports: &[recount_model::Report],
+            ) -> Result<$crate::CommitOutcome, $crate::StoreError> {
+                self.write(|tx| $crate::store::commit(tx, doc, bytes, reports))
+            }
+            fn incidents(
+                &self,
+                filter: &$crate::Filter,
+            ) -> Result<Vec<recount_model::Incident>, $crate::StoreError> {
+                $crate::store::incidents(&self.reader(), filter)
+            }
+            fn incident(
+                &self,
+                id: &str,
+            ) -> Result<Option<$crate::IncidentDetail>, $crate::StoreError> {
+                $crate::store::incident(&self.reader(), id)
+            }
+            fn documents(&self) -> Result<Vec<recount_model::Document>, $crate::StoreError> {
+                $crate::store::documents(&self.reader())
+            }
+            fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, $crate::StoreError> {
+                $crate::store::original(&self.reader(), sha256)
+            }
+            fn counts(&self) -> Result<$crate::Counts, $crate::StoreError> {
+                $crate::store::counts(&self.reader())
+            }
+            fn edit(
+                &mut self,
+                id: &str,
+                field: &str,
+                value: &serde_json::Value,
+                by: &$crate::Reviewer,
+            ) -> Result<String, $crate::StoreError> {
+                self.write(|tx| $crate::store::edit(tx, id, field, value, by))
+            }
+            fn merge(
+                &mut self,
+                ids: &[String],
+                by: &$crate::Reviewer,
+            ) -> Result<String, $crate::StoreError> {
+                self.write(|tx| $crate::store::merge(tx, ids, by))
+            }
+            fn split(
+                &mut self,
+                id: &str,
+                report: &str,
+                by: &$crate::Reviewer,
+            ) -> Result<(String, String), $crate::StoreError> {
+                self.write(|tx| $crate::store::split(tx, id, report, by))
+            }
+            fn checkpoint(
+                &mut self,
+                signer: &$crate::Signer,
+            ) -> Result<Option<String>, $crate::StoreError> {
+                self.write(|tx| $crate::store::checkpoint(tx, signer))
+            }
+            fn latest_checkpoint(&self) -> Result<Option<String>, $crate::StoreError> {
+                $crate::log::latest(&self.reader())
+            }
+            fn verify(
+                &self,
+                origin: &str,
+                key: &$crate::VerifyingKey,
+            ) -> Result<$crate::VerifyReport, $crate::StoreError> {
+                $crate::store::verify(&self.reader(), origin, key)
+            }
+            fn proofs(
+                &self,
+                subject: &str,
+            ) -> Result<Vec<(String, $crate::Proof)>, $crate::StoreError> {
+                $crate::store::proofs(&self.reader(), subject)
+            }
+            fn reextract(
+                &mut self,
+                extract: &mut $crate::Extractor,
+            ) -> Result<$crate::ReextractOutcome, $crate::StoreError> {
+                self.write(|tx| $crate::store::reextract(tx, extract))
+            }
+            fn changes_since(
+                &self,
+                after: i64,
+                limit: usize,
+            ) -> Result<Vec<$crate::Change>, $crate::StoreError> {
+                $crate::store::changes_since(&self.reader(), after, limit)
+            }
+            fn incidents_by_id(
+                &self,
+                ids: &[String],
+            ) -> Result<Vec<recount_model::Incident>, $crate::StoreError> {
+                $crate::store::incidents_by_id(&self.reader(), ids)
+            }
+        }
+    };
+}
+pub(crate) use impl_store;
+
+#[cfg(test)]
+#[path = "store/tests.rs"]
+mod tests;
