@@ -10,6 +10,7 @@ mod ledger;
 mod output;
 mod place_filter;
 mod review;
+mod serve;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -99,6 +100,13 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Serve the JSON API (OpenAPI at /openapi.json) and the dashboard.
+    Serve(serve::ServeArgs),
+    /// API tokens for `serve`: create (with a role), list, revoke.
+    Token {
+        #[command(subcommand)]
+        what: serve::TokenCommand,
     },
     /// Run one stage alone over JSON Lines passages, for benchmarks (see docs/benchmarks.md).
     Bench {
@@ -275,6 +283,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { format, out } => {
             let store = open(&cli.db)?;
             output::export(&store, format, out.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => {
+            let keys = ledger::load_or_create(&cli.db, cli.key.as_deref())?;
+            serve::serve(open(&cli.db)?, keys, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { what } => {
+            serve::token(&mut open(&cli.db)?, &what)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { what } => bench::run(&what).map(|()| ExitCode::SUCCESS),

@@ -2,7 +2,7 @@
 
 use crate::{
     log::Signer, log::VerifyReport, review, CommitOutcome, Counts, Extractor, Filter,
-    IncidentDetail, ReextractOutcome, Reviewer, Store, StoreError,
+    IncidentDetail, ReextractOutcome, Reviewer, Role, Store, StoreError, Token,
 };
 use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
@@ -117,6 +117,16 @@ const MIGRATIONS: &[&str] = &[
         root BLOB NOT NULL,
         note TEXT NOT NULL,
         created_at TEXT NOT NULL
+    );
+    ",
+    // 4: API tokens of `recount serve`: only the sha256 of each secret is kept.
+    "
+    CREATE TABLE api_tokens (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        secret_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
     );
     ",
 ];
@@ -430,6 +440,25 @@ pub(crate) fn write_incident(tx: &Connection, inc: &Incident) -> Result<(), Stor
     Ok(())
 }
 
+type TokenRow = (String, String, String, Option<String>);
+
+fn token_row(row: &rusqlite::Row) -> rusqlite::Result<TokenRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+}
+
+/// A stored token; a role this build does not know is an error, never a silent reader.
+fn to_token((name, role, created_at, revoked_at): TokenRow) -> Result<Token, StoreError> {
+    let role = role
+        .parse::<Role>()
+        .map_err(|e| StoreError::BadEdit(format!("token {name}: {e}")))?;
+    Ok(Token {
+        name,
+        role,
+        created_at,
+        revoked_at,
+    })
+}
+
 pub(crate) fn read_document(row: &rusqlite::Row) -> rusqlite::Result<Document> {
     Ok(Document {
         id: row.get(0)?,
@@ -545,6 +574,48 @@ impl Store for SqliteStore {
         if !places.is_empty() {
             sql.push_str(&format!(" AND ({})", places.join(" OR ")));
         }
+        if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            // The words people search for: titles, organisations, the place's detail and
+            // the facets; not field names or numbers of the JSON body.
+            let pattern = format!(
+                "%{}%",
+                text.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let n = args.len() + 1;
+            let like = format!("LIKE ?{n} ESCAPE '\\'");
+            sql.push_str(&format!(
+                " AND (json_extract(body, '$.title') {like}
+                  OR json_extract(body, '$.title_zh') {like}
+                  OR json_extract(body, '$.sector') {like}
+                  OR json_extract(body, '$.mechanism') {like}
+                  OR json_extract(body, '$.grievance') {like}
+                  OR json_extract(body, '$.location.detail') {like}
+                  OR EXISTS (SELECT 1 FROM json_each(body, '$.organizations') o
+                             WHERE json_extract(o.value, '$.name') {like}
+                                OR json_extract(o.value, '$.name_en') {like}))"
+            ));
+            args.push(Box::new(pattern));
+        }
+        if let Some(c) = &f.after {
+            // Keyset pagination in the listing's order (day_start DESC with undated last,
+            // then id): stable however many incidents arrive meanwhile.
+            let n = args.len() + 1;
+            match &c.day_start {
+                Some(day) => {
+                    sql.push_str(&format!(
+                        " AND (day_start < ?{n} OR (day_start = ?{n} AND id > ?{m}) OR day_start IS NULL)",
+                        m = n + 1
+                    ));
+                    args.push(Box::new(day.clone()));
+                }
+                None => {
+                    sql.push_str(&format!(" AND day_start IS NULL AND id > ?{n}"));
+                }
+            }
+            args.push(Box::new(c.id.clone()));
+        }
         sql.push_str(" ORDER BY day_start DESC, id");
         if let Some(n) = f.limit {
             sql.push_str(&format!(" LIMIT {n}"));
@@ -602,6 +673,17 @@ impl Store for SqliteStore {
             .query_map([], read_document)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(docs)
+    }
+
+    fn document(&self, sha256: &str) -> Result<Option<Document>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {DOC_COLUMNS} FROM documents WHERE sha256 = ?1"),
+                [sha256],
+                read_document,
+            )
+            .optional()?)
     }
 
     fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
@@ -780,6 +862,58 @@ impl Store for SqliteStore {
             return Err(StoreError::NoIncident(subject.to_string()));
         }
         crate::log::proofs(&self.conn, &shas)
+    }
+
+    fn create_token(
+        &mut self,
+        name: &str,
+        role: Role,
+        secret_sha256: &str,
+    ) -> Result<Token, StoreError> {
+        let created_at = now();
+        let inserted = self.conn.execute(
+            "INSERT OR IGNORE INTO api_tokens(name, role, secret_sha256, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![name, role.as_str(), secret_sha256, created_at],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::TokenExists(name.to_string()));
+        }
+        Ok(Token {
+            name: name.to_string(),
+            role,
+            created_at,
+            revoked_at: None,
+        })
+    }
+
+    fn token_by_secret(&self, secret_sha256: &str) -> Result<Option<Token>, StoreError> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT name, role, created_at, revoked_at FROM api_tokens
+                 WHERE secret_sha256 = ?1 AND revoked_at IS NULL",
+                [secret_sha256],
+                token_row,
+            )
+            .optional()?;
+        found.map(to_token).transpose()
+    }
+
+    fn tokens(&self) -> Result<Vec<Token>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY name")?;
+        let rows = stmt.query_map([], token_row)?;
+        rows.map(|r| to_token(r?)).collect()
+    }
+
+    fn revoke_token(&mut self, name: &str) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+            params![name, now()],
+        )?;
+        Ok(n > 0)
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {
