@@ -81,10 +81,13 @@ function simplify(pts, tol) {
     const [a, b] = stack.pop();
     const [ax, ay] = pts[a], [bx, by] = pts[b];
     const dx = bx - ax, dy = by - ay;
-    const len = Math.hypot(dx, dy) || 1;
+    const len = Math.hypot(dx, dy);
     let worst = -1, at = -1;
     for (let i = a + 1; i < b; i++) {
-      const d = Math.abs(dy * pts[i][0] - dx * pts[i][1] + bx * ay - by * ax) / len;
+      // A closed ring starts and ends on one point: measure from that point.
+      const d = len === 0
+        ? Math.hypot(pts[i][0] - ax, pts[i][1] - ay)
+        : Math.abs(dy * pts[i][0] - dx * pts[i][1] + bx * ay - by * ax) / len;
       if (d > worst) { worst = d; at = i; }
     }
     if (worst > tol) { keep[at] = 1; stack.push([a, at], [at, b]); }
