@@ -70,9 +70,7 @@ pub fn serve(store: SqliteStore, keys: Keys, args: &ServeArgs) -> Result<()> {
             .with_context(|| format!("listening on {}", args.addr))?;
         // The real address (port 0 picks a free one): tests and scripts read this line.
         println!("listening on http://{}", listener.local_addr()?);
-        recount_web::serve(listener, state)
-            .await
-            .context("serving")
+        recount_web::serve(listener, state).await.context("serving")
     })
 }
 
@@ -86,14 +84,19 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
 pub fn token(store: &mut SqliteStore, cmd: &TokenCommand) -> Result<()> {
     match cmd {
         TokenCommand::Create { role, name } => {
-            let role: Role = role.parse().map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
+            let role: Role = role
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
                 bail!("--name: 1 to 64 printable characters");
             }
             let secret = recount_web::new_secret();
             store.create_token(name, role, &recount_web::hash_secret(&secret))?;
-            eprintln!("token '{name}' ({}) created; its secret, shown only now:", role.as_str());
+            eprintln!(
+                "token '{name}' ({}) created; its secret, shown only now:",
+                role.as_str()
+            );
             println!("{secret}");
         }
         TokenCommand::List => {
@@ -103,7 +106,8 @@ pub fn token(store: &mut SqliteStore, cmd: &TokenCommand) -> Result<()> {
                     t.name,
                     t.role.as_str(),
                     t.created_at,
-                    t.revoked_at.map_or("live".to_string(), |r| format!("revoked {r}"))
+                    t.revoked_at
+                        .map_or("live".to_string(), |r| format!("revoked {r}"))
                 );
             }
         }

@@ -266,7 +266,11 @@ impl Gazetteer {
                 .map_or(place.to_string(), |u| u.adcode.clone());
             return (vec![code], vec![]);
         }
-        let adcodes: Vec<String> = self.lookup(place).iter().map(|u| u.adcode.clone()).collect();
+        let adcodes: Vec<String> = self
+            .lookup(place)
+            .iter()
+            .map(|u| u.adcode.clone())
+            .collect();
         let countries: Vec<String> = self
             .country(place)
             .filter(|c| c.code != "CN" || adcodes.is_empty())

@@ -240,8 +240,12 @@ pub trait Store {
     fn reextract(&mut self, extract: &mut Extractor) -> Result<ReextractOutcome, StoreError>;
 
     /// Records a new API token by the sha256 (hex) of its secret. Names are unique.
-    fn create_token(&mut self, name: &str, role: Role, secret_sha256: &str)
-        -> Result<Token, StoreError>;
+    fn create_token(
+        &mut self,
+        name: &str,
+        role: Role,
+        secret_sha256: &str,
+    ) -> Result<Token, StoreError>;
 
     /// The live (not revoked) token whose secret has this sha256 (hex).
     fn token_by_secret(&self, secret_sha256: &str) -> Result<Option<Token>, StoreError>;

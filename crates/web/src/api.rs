@@ -425,7 +425,9 @@ async fn proofs(
     let proofs = state.with_store(move |s| Ok(s.proofs(&id)?)).await?;
     proofs
         .into_iter()
-        .map(|(_, p)| serde_json::from_str(&p.to_json()).map_err(|e| ApiError::internal(e.to_string())))
+        .map(|(_, p)| {
+            serde_json::from_str(&p.to_json()).map_err(|e| ApiError::internal(e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()
         .map(Json)
 }
@@ -467,21 +469,26 @@ pub struct ReviewOutcome {
 fn need_reason(reason: &str) -> Result<&str, ApiError> {
     let r = reason.trim();
     if r.is_empty() {
-        Err(ApiError::bad_request("reason: say why; it is recorded in the history"))
+        Err(ApiError::bad_request(
+            "reason: say why; it is recorded in the history",
+        ))
     } else {
         Ok(r)
     }
 }
 
 /// The stored value of one `set` entry: `place` becomes a location from the gazetteer.
-pub fn edit_value(field: &str, value: &serde_json::Value) -> Result<(String, serde_json::Value), ApiError> {
+pub fn edit_value(
+    field: &str,
+    value: &serde_json::Value,
+) -> Result<(String, serde_json::Value), ApiError> {
     if field == "place" || field == "location" {
         return match value {
             serde_json::Value::Null => Ok(("location".into(), serde_json::Value::Null)),
             serde_json::Value::String(name) => {
-                let place = recount_geo::gazetteer()
-                    .place_named(name)
-                    .ok_or_else(|| ApiError::bad_request(format!("place: no place is called '{name}'")))?;
+                let place = recount_geo::gazetteer().place_named(name).ok_or_else(|| {
+                    ApiError::bad_request(format!("place: no place is called '{name}'"))
+                })?;
                 Ok((
                     "location".into(),
                     serde_json::to_value(place).map_err(|e| ApiError::internal(e.to_string()))?,
@@ -578,12 +585,20 @@ pub async fn merge_as(
         .map(|i| check_id(i).map(str::to_string))
         .collect::<Result<_, _>>()?;
     if ids.len() < 2 {
-        return Err(ApiError::bad_request("ids: give two or more incidents to merge"));
+        return Err(ApiError::bad_request(
+            "ids: give two or more incidents to merge",
+        ));
     }
     let st = state.clone();
     state
         .with_store(move |s| {
-            let id = s.merge(&ids, &Reviewer { who: &who, reason: &reason })?;
+            let id = s.merge(
+                &ids,
+                &Reviewer {
+                    who: &who,
+                    reason: &reason,
+                },
+            )?;
             st.sign(s)?;
             Ok(id)
         })
@@ -624,7 +639,14 @@ pub async fn split_as(
     let st = state.clone();
     state
         .with_store(move |s| {
-            let out = s.split(&id, &passage, &Reviewer { who: &who, reason: &reason })?;
+            let out = s.split(
+                &id,
+                &passage,
+                &Reviewer {
+                    who: &who,
+                    reason: &reason,
+                },
+            )?;
             st.sign(s)?;
             Ok(out)
         })
@@ -637,7 +659,11 @@ fn json_rejection(e: axum::extract::rejection::JsonRejection) -> ApiError {
         ApiError::new(status, "the request body is too large")
     } else {
         ApiError::new(
-            if status.is_client_error() { status } else { StatusCode::BAD_REQUEST },
+            if status.is_client_error() {
+                status
+            } else {
+                StatusCode::BAD_REQUEST
+            },
             format!("request body: {}", e.body_text()),
         )
     }
@@ -758,4 +784,3 @@ async fn revoke_token(
 async fn openapi_json() -> Response {
     Json(crate::openapi()).into_response()
 }
-

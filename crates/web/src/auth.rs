@@ -80,7 +80,11 @@ fn cookie_secret(parts: &Parts) -> Option<String> {
 /// A form posted from another site must not ride on the dashboard's cookie: the
 /// cookie is SameSite=Strict, and an Origin header, when sent, must be this host.
 fn same_origin(parts: &Parts) -> bool {
-    let Some(origin) = parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
         return true;
     };
     let host = parts

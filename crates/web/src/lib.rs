@@ -16,8 +16,8 @@ mod map;
 mod pages;
 mod query;
 
-pub use auth::{hash_secret, new_secret};
 use auth::BearerScheme;
+pub use auth::{hash_secret, new_secret};
 pub use error::ApiError;
 
 use axum::extract::DefaultBodyLimit;
@@ -106,7 +106,7 @@ impl AppState {
     info(
         title = "recount",
         description = "Incidents (accidents, strikes, protests, corruption cases) with every claimed figure, its source and speaker; the archived originals; the tamper-evident log; review actions.",
-        license(name = "MIT")
+        license(name = "MIT", identifier = "MIT")
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&BearerScheme),
@@ -158,7 +158,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         ))
 }
 

@@ -30,7 +30,10 @@ pub struct Outline {
 impl Outline {
     /// Pixel position of a coordinate.
     pub fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
-        ((lon - self.lon0) * self.cos * self.k, (self.lat0 - lat) * self.k)
+        (
+            (lon - self.lon0) * self.cos * self.k,
+            (self.lat0 - lat) * self.k,
+        )
     }
 }
 
@@ -51,7 +54,9 @@ pub fn outline() -> &'static Outline {
         for line in PROVINCES_TSV.lines() {
             if let Some(params) = line.strip_prefix("# projection\t") {
                 for kv in params.split('\t') {
-                    let Some((k, v)) = kv.split_once('=') else { continue };
+                    let Some((k, v)) = kv.split_once('=') else {
+                        continue;
+                    };
                     let Ok(v) = v.parse::<f64>() else { continue };
                     match k {
                         "lon0" => o.lon0 = v,
@@ -125,9 +130,7 @@ pub fn coordinates(inc: &Incident) -> Option<(f64, f64)> {
 /// The province (2-digit prefix + 0000) of an incident in China.
 pub fn province_of(inc: &Incident) -> Option<String> {
     let loc = inc.location.as_ref()?;
-    (loc.country == "CN")
-        .then(|| loc.province_code())
-        .flatten()
+    (loc.country == "CN").then(|| loc.province_code()).flatten()
 }
 
 /// The map. `link(adcode)` gives the href that filters the list to a province.
@@ -273,17 +276,28 @@ mod tests {
     #[test]
     fn every_province_has_an_outline_and_points_fall_inside_the_frame() {
         let o = outline();
-        assert_eq!(o.provinces.len(), 34, "31 provinces, Hong Kong, Macao, Taiwan");
+        assert_eq!(
+            o.provinces.len(),
+            34,
+            "31 provinces, Hong Kong, Macao, Taiwan"
+        );
         let geo = recount_geo::gazetteer();
         for p in &o.provinces {
-            assert!(geo.unit(&p.adcode).is_some(), "{} not in the gazetteer", p.adcode);
+            assert!(
+                geo.unit(&p.adcode).is_some(),
+                "{} not in the gazetteer",
+                p.adcode
+            );
             assert!(p.path.starts_with('M') && p.path.ends_with('Z'));
         }
         // Urumqi, Harbin and Sanya span the country: each projects inside the frame.
         for code in ["650100", "230100", "460200"] {
             let u = geo.unit(code).unwrap();
             let (x, y) = o.project(u.lon.unwrap(), u.lat.unwrap());
-            assert!((0.0..=o.width).contains(&x) && (0.0..=o.height).contains(&y), "{code}: {x},{y}");
+            assert!(
+                (0.0..=o.width).contains(&x) && (0.0..=o.height).contains(&y),
+                "{code}: {x},{y}"
+            );
         }
     }
 
@@ -291,6 +305,9 @@ mod tests {
     fn shades_grow_darker_with_the_count() {
         assert_eq!(shade(0, 5), "#f4f1ec");
         assert_eq!(shade(5, 5), "#a50f15");
-        assert!(shade(1, 5) > shade(4, 5), "a lighter colour has larger hex digits");
+        assert!(
+            shade(1, 5) > shade(4, 5),
+            "a lighter colour has larger hex digits"
+        );
     }
 }

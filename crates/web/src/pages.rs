@@ -83,6 +83,7 @@ fn html_page(lang: Lang, title: &str, caller: &Caller, here: &str, body: Markup)
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · recount" }
                 link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="data:,";
             }
             body {
                 header.top {
@@ -138,10 +139,17 @@ fn place_name(lang: Lang, inc: &Incident) -> String {
     };
     let mut s = name.unwrap_or_else(|| loc.country.clone());
     // Name the province too, so that same-named counties stay apart.
-    if let Some(p) = loc.province_code().filter(|p| Some(p) != loc.adcode.as_ref()) {
+    if let Some(p) = loc
+        .province_code()
+        .filter(|p| Some(p) != loc.adcode.as_ref())
+    {
         if let Some(u) = recount_geo::gazetteer().unit(&p) {
             s.push_str(", ");
-            s.push_str(if lang == Lang::Zh { &u.name } else { &u.name_en });
+            s.push_str(if lang == Lang::Zh {
+                &u.name
+            } else {
+                &u.name_en
+            });
         }
     }
     s
@@ -167,7 +175,15 @@ async fn index(
     Query(measure): Query<Measure>,
 ) -> Response {
     let lang = Lang::pick(lp.lang.as_deref(), &headers);
-    match render_index(&state, &caller, lang, &q, measure.measure.as_deref() == Some("deaths")).await {
+    match render_index(
+        &state,
+        &caller,
+        lang,
+        &q,
+        measure.measure.as_deref() == Some("deaths"),
+    )
+    .await
+    {
         Ok(m) => html_response(m),
         Err(e) => error_page(lang, &caller, e),
     }
@@ -188,7 +204,13 @@ async fn render_index(
         .await?;
     let page = crate::query::page_of(page, limit);
     let here = format!("/?{}", q.with(&[]));
-    let province_link = |code: &str| href(lang, "/", &q.with(&[("place", Some(code)), ("cursor", None)]));
+    let province_link = |code: &str| {
+        href(
+            lang,
+            "/",
+            &q.with(&[("place", Some(code)), ("cursor", None)]),
+        )
+    };
     let incident_link = |id: &str| href(lang, &format!("/incidents/{id}"), "");
     let view = q.with(&[("cursor", None), ("limit", None)]);
     let sel = q.kind.as_deref().unwrap_or("");
@@ -273,8 +295,22 @@ async fn render_index(
 
 /// Fields the edit form offers, with how their value is read.
 const FORM_FIELDS: &[&str] = &[
-    "dead", "injured", "missing", "trapped", "arrested", "participants", "amount_cny", "type",
-    "date", "date_end", "place", "title", "title_zh", "sector", "mechanism", "grievance",
+    "dead",
+    "injured",
+    "missing",
+    "trapped",
+    "arrested",
+    "participants",
+    "amount_cny",
+    "type",
+    "date",
+    "date_end",
+    "place",
+    "title",
+    "title_zh",
+    "sector",
+    "mechanism",
+    "grievance",
 ];
 
 /// One incident: facts, claims, figures over time, flags, related, sources, history.
@@ -318,12 +354,12 @@ async fn render_incident(
     };
     let editor = caller.role().is_some_and(|r| r >= Role::Editor);
     let here = format!("/incidents/{}", inc.id);
-    let geo = recount_geo::gazetteer();
     let body = html! {
         p { a href=(href(lang, "/", "")) { "← " (lang.t("back")) } }
         h1 #title { (map::display_title(lang, inc)) }
-        @if lang == Lang::En { @if let Some(zh) = &inc.title_zh { p.subtitle lang="zh" { (zh) } } }
-        @else if inc.title_zh.is_some() { p.subtitle lang="en" { (inc.title) } }
+        @if let Some(zh) = inc.title_zh.as_ref().filter(|zh| **zh != inc.title) {
+            @if lang == Lang::En { p.subtitle lang="zh" { (zh) } } @else { p.subtitle lang="en" { (inc.title) } }
+        }
         section #facts {
             h2 { (lang.t("facts")) }
             dl.facts {
@@ -383,9 +419,8 @@ async fn render_incident(
                         }
                     } }
                 }
-                @let mut dated: Vec<_> = fig.claims.iter().filter(|c| c.as_of.is_some()).collect();
+                @let dated = dated_claims(fig);
                 @if dated.len() > 1 {
-                    @let _ = dated.sort_by_key(|c| c.as_of.map(|a| a.first_day()));
                     h4 { (lang.t("figure_history")) }
                     ol.figure-history data-figure=(kind.as_str()) {
                         @for c in &dated {
@@ -483,9 +518,21 @@ async fn render_incident(
                 p.hint { (lang.t("editors_only")) " " a href=(href(lang, "/login", "")) { (lang.t("login")) } }
             }
         }
-        @let _ = geo;
     };
-    Ok(html_page(lang, &map::display_title(lang, inc), caller, &here, body))
+    Ok(html_page(
+        lang,
+        &map::display_title(lang, inc),
+        caller,
+        &here,
+        body,
+    ))
+}
+
+/// A figure's claims that say when they were made, oldest first: the figure over time.
+fn dated_claims(fig: &recount_model::Figure) -> Vec<&recount_model::Claim> {
+    let mut dated: Vec<_> = fig.claims.iter().filter(|c| c.as_of.is_some()).collect();
+    dated.sort_by_key(|c| c.as_of.map(|a| a.first_day()));
+    dated
 }
 
 /// The edit form's fields.
@@ -536,7 +583,14 @@ async fn edit_form(
         let who = caller.require(Role::Editor)?.name.clone();
         let field = f.field.trim();
         let value = form_value(field, &f.value)?;
-        api::apply_edits(&state, who, &id, vec![(field.to_string(), value)], &f.reason).await
+        api::apply_edits(
+            &state,
+            who,
+            &id,
+            vec![(field.to_string(), value)],
+            &f.reason,
+        )
+        .await
     };
     match run.await {
         Ok(id) => back_to(lang, &id),
@@ -647,7 +701,13 @@ async fn source_page(
         })
     };
     match run.await {
-        Ok(body) => html_response(html_page(lang, &lang.t("source"), &caller, &format!("/sources/{sha}"), body)),
+        Ok(body) => html_response(html_page(
+            lang,
+            &lang.t("source"),
+            &caller,
+            &format!("/sources/{sha}"),
+            body,
+        )),
         Err(e) => error_page(lang, &caller, e),
     }
 }
@@ -657,14 +717,20 @@ async fn source_page(
     responses((status = 200, description = "The login form", content_type = "text/html")))]
 async fn login_page(caller: Caller, headers: HeaderMap, Query(lp): Query<LangParam>) -> Response {
     let lang = Lang::pick(lp.lang.as_deref(), &headers);
-    html_response(html_page(lang, &lang.t("login"), &caller, "/login", html! {
-        h1 { (lang.t("login")) }
-        form #login-form method="post" action="/login" {
-            input type="hidden" name="lang" value=(lang.code());
-            label { (lang.t("token")) " " input type="password" name="token" required autocomplete="off"; }
-            button type="submit" { (lang.t("login")) }
-        }
-    }))
+    html_response(html_page(
+        lang,
+        &lang.t("login"),
+        &caller,
+        "/login",
+        html! {
+            h1 { (lang.t("login")) }
+            form #login-form method="post" action="/login" {
+                input type="hidden" name="lang" value=(lang.code());
+                label { (lang.t("token")) " " input type="password" name="token" required autocomplete="off"; }
+                button type="submit" { (lang.t("login")) }
+            }
+        },
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -688,17 +754,29 @@ async fn login(
     let lang = Lang::pick(f.lang.as_deref(), &headers);
     let secret = f.token.trim().to_string();
     let hash = crate::auth::hash_secret(&secret);
-    let found = state.with_store(move |s| Ok(s.token_by_secret(&hash)?)).await;
+    let found = state
+        .with_store(move |s| Ok(s.token_by_secret(&hash)?))
+        .await;
     match found {
-        Ok(Some(_)) if secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => (
-            [(
-                header::SET_COOKIE,
-                format!("{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict"),
-            )],
-            Redirect::to(&href(lang, "/", "")),
-        )
-            .into_response(),
-        Ok(_) => error_page(lang, &caller, ApiError::unauthorized("unknown or revoked token")),
+        Ok(Some(_))
+            if secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+        {
+            (
+                [(
+                    header::SET_COOKIE,
+                    format!("{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict"),
+                )],
+                Redirect::to(&href(lang, "/", "")),
+            )
+                .into_response()
+        }
+        Ok(_) => error_page(
+            lang,
+            &caller,
+            ApiError::unauthorized("unknown or revoked token"),
+        ),
         Err(e) => error_page(lang, &caller, e),
     }
 }

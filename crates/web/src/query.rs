@@ -104,7 +104,9 @@ impl ListQuery {
                     .ok()
                     .filter(|&n| (1..=MAX_LIMIT).contains(&n))
                     .ok_or_else(|| {
-                        ApiError::bad_request(format!("limit: '{n}' is not between 1 and {MAX_LIMIT}"))
+                        ApiError::bad_request(format!(
+                            "limit: '{n}' is not between 1 and {MAX_LIMIT}"
+                        ))
                     })
             })
             .transpose()?

@@ -26,36 +26,74 @@ async fn pages_of_the_listing_follow_cursors_to_every_incident() {
     let bad = get(&f.app, "/api/incidents?cursor=bm9wZQ", None).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["error"]["code"], "bad_request");
-    assert_eq!(get(&f.app, "/api/incidents?limit=100000", None).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&f.app, "/api/incidents?limit=100000", None)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
 async fn filters_search_and_stats_agree() {
     let f = fixture(Config::default());
     let ids = |v: serde_json::Value| -> Vec<String> {
-        v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
     };
-    let shanxi = get(&f.app, "/api/incidents?place=Shanxi", None).await.json();
+    let shanxi = get(&f.app, "/api/incidents?place=Shanxi", None)
+        .await
+        .json();
     assert_eq!(shanxi["items"].as_array().unwrap().len(), 1);
     assert_eq!(shanxi["items"][0]["location"]["adcode"], "140702");
     let dead = ids(get(&f.app, "/api/incidents?min_dead=5", None).await.json());
     assert_eq!(dead.len(), 1);
     let found = get(&f.app, "/api/search?q=kunyuan", None).await.json();
     assert_eq!(ids(found), dead, "the flood at Kunyuan mine has 7 dead");
-    assert_eq!(get(&f.app, "/api/search", None).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&f.app, "/api/search", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
     let by_province = get(&f.app, "/api/stats?by=province", None).await.json();
     let rows = by_province.as_array().unwrap();
     assert_eq!(rows.len(), 3);
     let hlj = rows.iter().find(|r| r["key"] == "230000").unwrap();
-    assert_eq!((hlj["incidents"].as_u64(), hlj["dead"].as_i64()), (Some(1), Some(7)));
+    assert_eq!(
+        (hlj["incidents"].as_u64(), hlj["dead"].as_i64()),
+        (Some(1), Some(7))
+    );
     assert_eq!(hlj["label_zh"], "黑龙江省");
-    let months = get(&f.app, "/api/stats?by=month&from=2024", None).await.json();
-    let keys: Vec<&str> = months.as_array().unwrap().iter().map(|r| r["key"].as_str().unwrap()).collect();
+    let months = get(&f.app, "/api/stats?by=month&from=2024", None)
+        .await
+        .json();
+    let keys: Vec<&str> = months
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
     assert_eq!(keys, ["2024-03", "2024-05"]);
-    assert_eq!(get(&f.app, "/api/stats?by=colour", None).await.status, StatusCode::BAD_REQUEST);
-    let csv = get(&f.app, "/api/export?format=csv&type=accident&place=230000", None).await;
+    assert_eq!(
+        get(&f.app, "/api/stats?by=colour", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let csv = get(
+        &f.app,
+        "/api/export?format=csv&type=accident&place=230000",
+        None,
+    )
+    .await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert_eq!(csv.body.lines().count(), 2, "header and one incident: {}", csv.body);
+    assert_eq!(
+        csv.body.lines().count(),
+        2,
+        "header and one incident: {}",
+        csv.body
+    );
     let jsonl = get(&f.app, "/api/export?format=jsonl", None).await;
     assert_eq!(jsonl.body.lines().count(), 3);
 }
@@ -83,7 +121,10 @@ async fn the_openapi_document_is_valid_and_served() {
     assert!(paths.len() >= 20);
     for (path, item) in &paths {
         for (method, op) in item.methods() {
-            assert!(op.responses.as_ref().is_some_and(|r| !r.is_empty()), "{method} {path}: no responses");
+            assert!(
+                op.responses.as_ref().is_some_and(|r| !r.is_empty()),
+                "{method} {path}: no responses"
+            );
             let declared: Vec<String> = op
                 .parameters
                 .iter()
@@ -94,7 +135,10 @@ async fn the_openapi_document_is_valid_and_served() {
                 .collect();
             for seg in path.split('/').filter(|s| s.starts_with('{')) {
                 let name = seg.trim_matches(|c| c == '{' || c == '}');
-                assert!(declared.iter().any(|d| d == name), "{method} {path}: {name} undeclared");
+                assert!(
+                    declared.iter().any(|d| d == name),
+                    "{method} {path}: {name} undeclared"
+                );
             }
         }
     }
@@ -120,18 +164,34 @@ async fn every_route_is_in_the_openapi_document() {
             .body(axum::body::Body::from("{}"))
             .unwrap();
         let a = send(&f.app, req).await;
-        assert_ne!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is not routed");
-        assert!(!a.body.contains("no such route"), "{method} {path} is not routed");
+        assert_ne!(
+            a.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path} is not routed"
+        );
+        assert!(
+            !a.body.contains("no such route"),
+            "{method} {path} is not routed"
+        );
     }
     let template_match = |path: &str| {
         ops.iter().any(|(_, t)| {
-            let (a, b): (Vec<&str>, Vec<&str>) = (t.split('/').collect(), path.split('/').collect());
+            let (a, b): (Vec<&str>, Vec<&str>) =
+                (t.split('/').collect(), path.split('/').collect());
             a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.starts_with('{') || x == y)
         })
     };
     let editor_cookie = format!("recount_token={}", f.editor);
-    for page in ["/".to_string(), format!("/incidents/{}", f.hostile_id), format!("/sources/{}", f.hostile_sha), "/login".into()] {
-        let req = axum::http::Request::get(&page).header("cookie", &editor_cookie).body(axum::body::Body::empty()).unwrap();
+    for page in [
+        "/".to_string(),
+        format!("/incidents/{}", f.hostile_id),
+        format!("/sources/{}", f.hostile_sha),
+        "/login".into(),
+    ] {
+        let req = axum::http::Request::get(&page)
+            .header("cookie", &editor_cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
         let body = send(&f.app, req).await.body;
         for attr in ["href=\"", "action=\""] {
             for part in body.split(attr).skip(1) {

@@ -210,11 +210,19 @@ fn reopening_keeps_data_and_schema() {
 fn keyset_pages_cover_every_incident_once_even_as_incidents_arrive() {
     let mut store = SqliteStore::in_memory().unwrap();
     // Six incidents in distinct provinces, two on the same day, one undated.
-    let days = ["2024-05-01", "2024-05-03", "2024-05-03", "2023-01-09", "2022-07-07"];
+    let days = [
+        "2024-05-01",
+        "2024-05-03",
+        "2024-05-03",
+        "2023-01-09",
+        "2022-07-07",
+    ];
     let codes = ["520322", "140702", "150121", "230302", "610102"];
     for (i, (day, code)) in days.iter().zip(codes).enumerate() {
         let (d, b) = doc(&format!("d{i}.txt"), &format!("body {i}"), day);
-        store.commit(&d, &b, &[report(&d, 0, day, code, i as i64)]).unwrap();
+        store
+            .commit(&d, &b, &[report(&d, 0, day, code, i as i64)])
+            .unwrap();
     }
     let (d, b) = doc("undated.txt", "undated body", "2024-01-01");
     let mut r = report(&d, 0, "2024-01-01", "330102", 1);
@@ -227,7 +235,11 @@ fn keyset_pages_cover_every_incident_once_even_as_incidents_arrive() {
     let mut after = None;
     loop {
         let page = store
-            .incidents(&Filter { after: after.clone(), limit: Some(2), ..Filter::default() })
+            .incidents(&Filter {
+                after: after.clone(),
+                limit: Some(2),
+                ..Filter::default()
+            })
             .unwrap();
         if page.is_empty() {
             break;
@@ -236,7 +248,9 @@ fn keyset_pages_cover_every_incident_once_even_as_incidents_arrive() {
         // and nothing already seen may come again.
         if seen.len() == 2 {
             let (d, b) = doc("late.txt", "late body", "2021-03-03");
-            store.commit(&d, &b, &[report(&d, 0, "2021-03-03", "440106", 0)]).unwrap();
+            store
+                .commit(&d, &b, &[report(&d, 0, "2021-03-03", "440106", 0)])
+                .unwrap();
         }
         after = page.last().map(Cursor::after);
         seen.extend(page.into_iter().map(|i| i.id));
@@ -247,7 +261,10 @@ fn keyset_pages_cover_every_incident_once_even_as_incidents_arrive() {
         .into_iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(seen, expected, "pages in the listing's order, each incident once");
+    assert_eq!(
+        seen, expected,
+        "pages in the listing's order, each incident once"
+    );
     expected.dedup();
     assert_eq!(expected.len(), 7);
 }
@@ -265,10 +282,15 @@ fn text_filter_reads_titles_and_organisations_not_field_names() {
     }];
     store.commit(&d, &b, &[r]).unwrap();
     let (d, b) = doc("b.txt", "b", "2024-06-01");
-    store.commit(&d, &b, &[report(&d, 0, "2024-06-01", "140702", 1)]).unwrap();
+    store
+        .commit(&d, &b, &[report(&d, 0, "2024-06-01", "140702", 1)])
+        .unwrap();
     let find = |t: &str| {
         store
-            .incidents(&Filter { text: Some(t.into()), ..Filter::default() })
+            .incidents(&Filter {
+                text: Some(t.into()),
+                ..Filter::default()
+            })
             .unwrap()
             .len()
     };

@@ -84,16 +84,49 @@ pub fn report(doc: &Document, date: &str, adcode: &str, dead: i64, title: &str) 
     }
 }
 
+/// id, bytes, date, adcode, dead, title, url.
+type Seed<'a> = (
+    &'a str,
+    &'a [u8],
+    &'a str,
+    &'a str,
+    i64,
+    &'a str,
+    Option<&'a str>,
+);
+
 pub fn fixture(config: Config) -> Fixture {
     let mut store = SqliteStore::in_memory().unwrap();
     let mut ids = Vec::new();
     let (mut hostile_sha, mut hostile_id) = (String::new(), String::new());
-    let items: [(&str, &[u8], &str, &str, i64, &str, Option<&str>); 3] = [
-        ("hostile.html", HOSTILE.as_bytes(), "2024-05-01", "520322", 3,
-         "<script>alert('title')</script>", Some("javascript:alert('url')")),
-        ("shanxi.txt", b"Shanxi strike report", "2024-03-03", "140702", 0, "Strike in Yuci", None),
-        ("heilongjiang.txt", b"Jixi flood report", "2023-08-08", "230302", 7, "Flood at Kunyuan mine",
-         Some("https://example.org/report")),
+    let items: [Seed; 3] = [
+        (
+            "hostile.html",
+            HOSTILE.as_bytes(),
+            "2024-05-01",
+            "520322",
+            3,
+            "<script>alert('title')</script>",
+            Some("javascript:alert('url')"),
+        ),
+        (
+            "shanxi.txt",
+            b"Shanxi strike report",
+            "2024-03-03",
+            "140702",
+            0,
+            "Strike in Yuci",
+            None,
+        ),
+        (
+            "heilongjiang.txt",
+            b"Jixi flood report",
+            "2023-08-08",
+            "230302",
+            7,
+            "Flood at Kunyuan mine",
+            Some("https://example.org/report"),
+        ),
     ];
     for (id, bytes, date, code, dead, title, url) in items {
         let doc = document(id, bytes, title, url);
@@ -117,7 +150,15 @@ pub fn fixture(config: Config) -> Fixture {
     let editor = secret("ed-editor", Role::Editor);
     let admin = secret("ada-admin", Role::Admin);
     let app = recount_web::app(AppState::new(Box::new(store), config));
-    Fixture { app, reader, editor, admin, hostile_sha, hostile_id, ids }
+    Fixture {
+        app,
+        reader,
+        editor,
+        admin,
+        hostile_sha,
+        hostile_id,
+        ids,
+    }
 }
 
 pub struct Answer {
@@ -137,7 +178,11 @@ pub async fn send(app: &Router, req: Request<Body>) -> Answer {
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 pub async fn get(app: &Router, uri: &str, token: Option<&str>) -> Answer {
