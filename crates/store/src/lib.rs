@@ -161,6 +161,14 @@ pub struct ReextractOutcome {
 /// Extraction as re-extraction calls it: a document and its archived bytes in, reports out.
 pub type Extractor<'a> = dyn FnMut(&Document, &[u8]) -> Result<Vec<Report>, String> + 'a;
 
+/// One entry of the change feed: the incident with this id was written or removed.
+/// `seq` grows with every change; an id can appear many times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub seq: i64,
+    pub incident: String,
+}
+
 /// Counts of what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -238,6 +246,16 @@ pub trait Store {
     /// Re-runs extraction over every archived original and rebuilds all incidents,
     /// keeping reviewers' edits, merges and splits. One transaction: all or nothing.
     fn reextract(&mut self, extract: &mut Extractor) -> Result<ReextractOutcome, StoreError>;
+
+    /// The change feed after `after` (0 for the start), oldest first, at most `limit`
+    /// entries. A consumer keeps the last `seq` it applied and reads each changed id's
+    /// current state with [`Store::incidents_by_id`]; an id no longer there was removed
+    /// (merged away, renamed, or re-extracted out of existence).
+    fn changes_since(&self, after: i64, limit: usize) -> Result<Vec<Change>, StoreError>;
+
+    /// The incidents with exactly these ids (no alias is followed), in the order given;
+    /// ids that do not exist are left out.
+    fn incidents_by_id(&self, ids: &[String]) -> Result<Vec<Incident>, StoreError>;
 
     /// Records a new API token by the sha256 (hex) of its secret. Names are unique.
     fn create_token(

@@ -1,7 +1,7 @@
 //! The SQLite store: WAL, foreign keys, versioned migrations.
 
 use crate::{
-    log::Signer, log::VerifyReport, review, CommitOutcome, Counts, Extractor, Filter,
+    log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, Filter,
     IncidentDetail, ReextractOutcome, Reviewer, Role, Store, StoreError, Token,
 };
 use recount_ledger::{Proof, VerifyingKey};
@@ -119,7 +119,22 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL
     );
     ",
-    // 4: API tokens of `recount serve`: only the sha256 of each secret is kept.
+    // 4: the change feed: one row each time an incident is written or removed, in the
+    // same transaction, so that derived views (the search index, alerts) can catch up.
+    "
+    CREATE TABLE incident_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident TEXT NOT NULL
+    );
+    CREATE TRIGGER incidents_changed_insert AFTER INSERT ON incidents
+        BEGIN INSERT INTO incident_changes(incident) VALUES (new.id); END;
+    CREATE TRIGGER incidents_changed_update AFTER UPDATE ON incidents
+        BEGIN INSERT INTO incident_changes(incident) VALUES (new.id); END;
+    CREATE TRIGGER incidents_changed_delete AFTER DELETE ON incidents
+        BEGIN INSERT INTO incident_changes(incident) VALUES (old.id); END;
+    INSERT INTO incident_changes(incident) SELECT id FROM incidents ORDER BY id;
+    ",
+    // 5: API tokens of `recount serve`: only the sha256 of each secret is kept.
     "
     CREATE TABLE api_tokens (
         name TEXT PRIMARY KEY,
@@ -862,6 +877,33 @@ impl Store for SqliteStore {
             return Err(StoreError::NoIncident(subject.to_string()));
         }
         crate::log::proofs(&self.conn, &shas)
+    }
+
+    fn changes_since(&self, after: i64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, incident FROM incident_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after, limit as i64], |r| {
+            Ok(Change {
+                seq: r.get(0)?,
+                incident: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn incidents_by_id(&self, ids: &[String]) -> Result<Vec<Incident>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM incidents WHERE id = ?1")?;
+        let mut out = Vec::new();
+        for id in ids {
+            let body: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?;
+            if let Some(body) = body {
+                out.push(serde_json::from_str(&body).map_err(json_err("incident"))?);
+            }
+        }
+        Ok(out)
     }
 
     fn create_token(

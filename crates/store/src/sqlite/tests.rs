@@ -207,6 +207,46 @@ fn reopening_keeps_data_and_schema() {
 }
 
 #[test]
+fn change_feed_names_every_written_and_removed_incident() {
+    let mut store = SqliteStore::in_memory().unwrap();
+    assert!(store.changes_since(0, 100).unwrap().is_empty());
+    // Commit the later key first so that the second report renames the incident.
+    let (d1, b1) = doc("b.txt", "bbb", "2024-05-03");
+    let (d2, b2) = doc("a.txt", "aaa", "2024-05-04");
+    let r1 = report(&d1, 0, "2024-05-01", "140702", 3);
+    let r2 = report(&d2, 0, "2024-05-01", "140702", 4);
+    store.commit(&d1, &b1, &[r1]).unwrap();
+    let first = store.changes_since(0, 100).unwrap();
+    let first_id = store.incidents(&Filter::default()).unwrap()[0].id.clone();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].incident, first_id);
+
+    store.commit(&d2, &b2, &[r2]).unwrap();
+    let after = store.changes_since(first[0].seq, 100).unwrap();
+    let now_id = store.incidents(&Filter::default()).unwrap()[0].id.clone();
+    let named: BTreeSet<&str> = after.iter().map(|c| c.incident.as_str()).collect();
+    assert!(named.contains(now_id.as_str()));
+    assert!(after.windows(2).all(|w| w[0].seq < w[1].seq));
+    if now_id != first_id {
+        // The old id was removed: it is in the feed and no longer readable by id.
+        assert!(named.contains(first_id.as_str()));
+        assert!(store.incidents_by_id(&[first_id]).unwrap().is_empty());
+    }
+    let got = store
+        .incidents_by_id(std::slice::from_ref(&now_id))
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].best(FigureKind::Dead), Some(4));
+    // The limit bounds one read; reading on from the last seq gives the rest.
+    let one = store.changes_since(0, 1).unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(
+        store.changes_since(one[0].seq, 100).unwrap().len(),
+        store.changes_since(0, 100).unwrap().len() - 1
+    );
+}
+
+#[test]
 fn keyset_pages_cover_every_incident_once_even_as_incidents_arrive() {
     let mut store = SqliteStore::in_memory().unwrap();
     // Six incidents in distinct provinces, two on the same day, one undated.
