@@ -40,7 +40,7 @@ pub enum BenchWhat {
 }
 
 /// Run one benchmark.
-pub fn run(what: &BenchWhat, open: &dyn Fn() -> Result<Box<dyn Store>>) -> Result<()> {
+pub fn run(what: &BenchWhat, open: &dyn Fn() -> Result<Box<dyn Store + Send>>) -> Result<()> {
     match what {
         BenchWhat::Generate { reports, seed, out } => generate(*reports, *seed, out),
         BenchWhat::Ingest(args) => ingest(open()?.as_mut(), args),

@@ -10,6 +10,7 @@ mod ledger;
 mod output;
 mod place_filter;
 mod review;
+mod serve;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -104,6 +105,13 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Serve the JSON API (OpenAPI at /openapi.json) and the dashboard.
+    Serve(serve::ServeArgs),
+    /// API tokens for `serve`: create (with a role), list, revoke.
+    Token {
+        #[command(subcommand)]
+        what: serve::TokenCommand,
+    },
     /// Run one stage alone over JSON Lines passages, for benchmarks (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
@@ -170,7 +178,7 @@ impl Database {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Store>> {
+    fn open(&self) -> Result<Box<dyn Store + Send>> {
         Ok(match self {
             Database::Sqlite(path) => Box::new(
                 SqliteStore::open(path)
@@ -321,6 +329,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { format, out } => {
             let store = open()?;
             output::export(store.as_ref(), format, out.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => {
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            serve::serve(open()?, keys, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { what } => {
+            serve::token(open()?.as_mut(), &what)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { what } => bench::run(&what, &open).map(|()| ExitCode::SUCCESS),

@@ -44,19 +44,5 @@ pub fn filter(args: &ListArgs) -> Result<Filter> {
 
 /// Adcodes and country codes a place argument names.
 pub fn resolve_place(place: &str) -> (Vec<String>, Vec<String>) {
-    let geo = recount_geo::gazetteer();
-    if place.len() == 6 && place.bytes().all(|b| b.is_ascii_digit()) {
-        let code = geo
-            .unit(place)
-            .map_or(place.to_string(), |u| u.adcode.clone());
-        return (vec![code], vec![]);
-    }
-    let adcodes: Vec<String> = geo.lookup(place).iter().map(|u| u.adcode.clone()).collect();
-    let countries: Vec<String> = geo
-        .country(place)
-        .filter(|c| c.code != "CN" || adcodes.is_empty())
-        .map(|c| c.code)
-        .into_iter()
-        .collect();
-    (adcodes, countries)
+    recount_geo::gazetteer().filter_codes(place)
 }

@@ -25,15 +25,7 @@ fn parse_set(set: &str) -> Result<(String, serde_json::Value)> {
         if value == "null" {
             return Ok(("location".into(), serde_json::Value::Null));
         }
-        let geo = recount_geo::gazetteer();
-        let place = if let Some(u) = geo
-            .unit(value)
-            .or_else(|| geo.lookup(value).into_iter().next())
-        {
-            geo.to_place(u, None)
-        } else if let Some(c) = geo.country(value) {
-            geo.country_place(&c, None)
-        } else {
+        let Some(place) = recount_geo::gazetteer().place_named(value) else {
             bail!("--set {field}: no place is called '{value}'");
         };
         return Ok(("location".into(), serde_json::to_value(place)?));

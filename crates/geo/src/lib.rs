@@ -241,6 +241,45 @@ impl Gazetteer {
             .unwrap_or_default()
     }
 
+    /// The place a reviewer names when correcting an incident: a unit by adcode or name
+    /// (the first when a name is ambiguous), else a country.
+    pub fn place_named(&self, name: &str) -> Option<Place> {
+        let name = name.trim();
+        if let Some(u) = self
+            .unit(name)
+            .or_else(|| self.lookup(name).into_iter().next())
+        {
+            Some(self.to_place(u, None))
+        } else {
+            self.country(name).map(|c| self.country_place(&c, None))
+        }
+    }
+
+    /// What a place filter names: the adcodes (a 6-digit code, or every unit a name can
+    /// denote) and the countries (by code or name; China only when no unit matched). The
+    /// listing's `--place` and the server's `place=` both read a place this way.
+    pub fn filter_codes(&self, place: &str) -> (Vec<String>, Vec<String>) {
+        let place = place.trim();
+        if place.len() == 6 && place.bytes().all(|b| b.is_ascii_digit()) {
+            let code = self
+                .unit(place)
+                .map_or(place.to_string(), |u| u.adcode.clone());
+            return (vec![code], vec![]);
+        }
+        let adcodes: Vec<String> = self
+            .lookup(place)
+            .iter()
+            .map(|u| u.adcode.clone())
+            .collect();
+        let countries: Vec<String> = self
+            .country(place)
+            .filter(|c| c.code != "CN" || adcodes.is_empty())
+            .map(|c| c.code)
+            .into_iter()
+            .collect();
+        (adcodes, countries)
+    }
+
     /// The country with this alpha-2 code (`"GN"`, any case) or English or Chinese name
     /// (`"Guinea"`, `"几内亚"`). One or two hash lookups and a clone of the answer.
     pub fn country(&self, name_or_code: &str) -> Option<Country> {

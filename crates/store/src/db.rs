@@ -157,6 +157,11 @@ pub(crate) trait Db {
     fn exists(&self, sql: &str, args: &[Value]) -> Result<bool, StoreError> {
         Ok(self.query_opt(sql, args)?.is_some())
     }
+
+    /// True on PostgreSQL: for the few queries whose SQL differs (JSON functions).
+    fn is_postgres(&self) -> bool {
+        false
+    }
 }
 
 impl<T: Db + ?Sized> Db for &T {
@@ -168,6 +173,9 @@ impl<T: Db + ?Sized> Db for &T {
     }
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
         (**self).batch(sql)
+    }
+    fn is_postgres(&self) -> bool {
+        (**self).is_postgres()
     }
 }
 
@@ -349,6 +357,9 @@ impl Db for PgClient<'_> {
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
         Ok(self.client.borrow_mut().batch_execute(sql)?)
     }
+    fn is_postgres(&self) -> bool {
+        true
+    }
 }
 
 /// An open PostgreSQL transaction.
@@ -366,6 +377,9 @@ impl Db for PgTransaction<'_> {
     }
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
         Ok(self.tx.borrow_mut().batch_execute(sql)?)
+    }
+    fn is_postgres(&self) -> bool {
+        true
     }
 }
 

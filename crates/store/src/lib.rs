@@ -48,6 +48,8 @@ pub enum StoreError {
     NoIncident(String),
     #[error("{0}")]
     BadEdit(String),
+    #[error("a token named '{0}' exists already")]
+    TokenExists(String),
 }
 
 /// Which incidents to list.
@@ -63,7 +65,71 @@ pub struct Filter {
     /// ISO country codes (for places abroad).
     pub countries: Vec<String>,
     pub min_dead: Option<i64>,
+    /// Words in the title (either language), an organisation's name, the place's detail
+    /// or a facet; matched as a substring, case-insensitively for Latin letters.
+    pub text: Option<String>,
+    /// Only incidents after this one in the listing's order (keyset pagination).
+    pub after: Option<Cursor>,
     pub limit: Option<usize>,
+}
+
+/// A position in the listing's order (latest first, undated last, then by id): the
+/// incidents after it stay the same when others are added before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// The first day of the incident's date, as `YYYY-MM-DD`.
+    pub day_start: Option<String>,
+    pub id: String,
+}
+
+impl Cursor {
+    /// The cursor that continues a listing after this incident.
+    pub fn after(incident: &Incident) -> Self {
+        Cursor {
+            day_start: incident.date.map(|d| d.first_day().to_string()),
+            id: incident.id.clone(),
+        }
+    }
+}
+
+/// What an API token may do: read, also review (edit, merge, split), also manage tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Reader,
+    Editor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "reader" => Ok(Role::Reader),
+            "editor" => Ok(Role::Editor),
+            "admin" => Ok(Role::Admin),
+            other => Err(format!("'{other}' is not a role: reader, editor, admin")),
+        }
+    }
+}
+
+/// An API token as stored: its name (the `who` of the history rows it writes), its role,
+/// and the sha256 of its secret; the secret itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub name: String,
+    pub role: Role,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
 }
 
 /// What committing one document did.
@@ -145,6 +211,9 @@ pub trait Store {
     /// Every archived document's metadata, in the order archived.
     fn documents(&self) -> Result<Vec<Document>, StoreError>;
 
+    /// One archived document's metadata by its sha256.
+    fn document(&self, sha256: &str) -> Result<Option<Document>, StoreError>;
+
     /// The archived bytes of a document by its sha256.
     fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
@@ -198,4 +267,21 @@ pub trait Store {
     /// The incidents with exactly these ids (no alias is followed), in the order given;
     /// ids that do not exist are left out.
     fn incidents_by_id(&self, ids: &[String]) -> Result<Vec<Incident>, StoreError>;
+
+    /// Records a new API token by the sha256 (hex) of its secret. Names are unique.
+    fn create_token(
+        &mut self,
+        name: &str,
+        role: Role,
+        secret_sha256: &str,
+    ) -> Result<Token, StoreError>;
+
+    /// The live (not revoked) token whose secret has this sha256 (hex).
+    fn token_by_secret(&self, secret_sha256: &str) -> Result<Option<Token>, StoreError>;
+
+    /// Every token, revoked ones too, by name.
+    fn tokens(&self) -> Result<Vec<Token>, StoreError>;
+
+    /// Revokes a token by name; false when no live token has that name.
+    fn revoke_token(&mut self, name: &str) -> Result<bool, StoreError>;
 }

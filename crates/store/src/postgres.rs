@@ -150,6 +150,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER incidents_changed AFTER INSERT OR UPDATE OR DELETE ON incidents
         FOR EACH ROW EXECUTE FUNCTION recount_incident_changed();
     INSERT INTO incident_changes(incident) SELECT id FROM incidents ORDER BY id;
+    "#, // 5: API tokens of `recount serve`: only the sha256 of each secret is kept.
+    r#"
+    CREATE TABLE api_tokens (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        role TEXT NOT NULL,
+        secret_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
     "#,
 ];
 

@@ -126,6 +126,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER incidents_changed_delete AFTER DELETE ON incidents
         BEGIN INSERT INTO incident_changes(incident) VALUES (old.id); END;
     INSERT INTO incident_changes(incident) SELECT id FROM incidents ORDER BY id;
+    ", // 5: API tokens of `recount serve`: only the sha256 of each secret is kept.
+    "
+    CREATE TABLE api_tokens (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        secret_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
     ",
 ];
 

@@ -6,7 +6,7 @@
 use crate::db::{args, Db, Row, Value};
 use crate::{
     log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, Filter,
-    IncidentDetail, ReextractOutcome, Reviewer, StoreError,
+    IncidentDetail, ReextractOutcome, Reviewer, Role, StoreError, Token,
 };
 use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
@@ -390,11 +390,75 @@ pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreE
     if !places.is_empty() {
         sql.push_str(&format!(" AND ({places})"));
     }
-    sql.push_str(" ORDER BY day_start DESC, id");
+    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // The words people search for: titles, organisations, the place's detail and the
+        // facets; not field names or numbers of the JSON body.
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        args.push(pattern.into());
+        let n = args.len();
+        sql.push_str(&text_clause(db.is_postgres(), n));
+    }
+    if let Some(c) = &f.after {
+        // Keyset pagination in the listing's order (latest first, undated last, then
+        // id): stable however many incidents arrive meanwhile.
+        match &c.day_start {
+            Some(day) => {
+                args.push(day.as_str().into());
+                args.push(c.id.as_str().into());
+                let (n, m) = (args.len() - 1, args.len());
+                sql.push_str(&format!(
+                    " AND (day_start < ?{n} OR (day_start = ?{n} AND id > ?{m}) OR day_start IS NULL)"
+                ));
+            }
+            None => {
+                args.push(c.id.as_str().into());
+                sql.push_str(&format!(" AND day_start IS NULL AND id > ?{}", args.len()));
+            }
+        }
+    }
+    // Both databases put undated incidents last, whatever their defaults for NULL.
+    sql.push_str(" ORDER BY day_start DESC NULLS LAST, id");
     if let Some(n) = f.limit {
         sql.push_str(&format!(" LIMIT {n}"));
     }
     incidents_of(db.query(&sql, &args)?)
+}
+
+/// The text filter's condition, with the pattern bound to `?n`; case-insensitive for
+/// Latin letters on both databases.
+fn text_clause(postgres: bool, n: usize) -> String {
+    if postgres {
+        let like = format!("ILIKE ?{n} ESCAPE '\\'");
+        format!(
+            " AND (body::jsonb->>'title' {like}
+              OR body::jsonb->>'title_zh' {like}
+              OR body::jsonb->>'sector' {like}
+              OR body::jsonb->>'mechanism' {like}
+              OR body::jsonb->>'grievance' {like}
+              OR body::jsonb->'location'->>'detail' {like}
+              OR EXISTS (SELECT 1 FROM jsonb_array_elements(
+                             COALESCE(body::jsonb->'organizations', '[]'::jsonb)) o
+                         WHERE o->>'name' {like} OR o->>'name_en' {like}))"
+        )
+    } else {
+        let like = format!("LIKE ?{n} ESCAPE '\\'");
+        format!(
+            " AND (json_extract(body, '$.title') {like}
+              OR json_extract(body, '$.title_zh') {like}
+              OR json_extract(body, '$.sector') {like}
+              OR json_extract(body, '$.mechanism') {like}
+              OR json_extract(body, '$.grievance') {like}
+              OR json_extract(body, '$.location.detail') {like}
+              OR EXISTS (SELECT 1 FROM json_each(body, '$.organizations') o
+                         WHERE json_extract(o.value, '$.name') {like}
+                            OR json_extract(o.value, '$.name_en') {like}))"
+        )
+    }
 }
 
 pub(crate) fn incident(db: &dyn Db, id: &str) -> Result<Option<IncidentDetail>, StoreError> {
@@ -625,6 +689,87 @@ pub(crate) fn incidents_by_id(db: &dyn Db, ids: &[String]) -> Result<Vec<Inciden
     Ok(out)
 }
 
+pub(crate) fn document(db: &dyn Db, sha256: &str) -> Result<Option<Document>, StoreError> {
+    db.query_opt(
+        &format!("SELECT {DOC_COLUMNS} FROM documents WHERE sha256 = ?1"),
+        args![sha256],
+    )?
+    .map(|r| read_document(&r, 0))
+    .transpose()
+}
+
+const TOKEN_COLUMNS: &str = "name, role, created_at, revoked_at";
+
+/// A stored token; a role this build does not know is an error, never a silent reader.
+fn to_token(row: &Row) -> Result<Token, StoreError> {
+    let name = row.text(0)?;
+    let role = row
+        .text(1)?
+        .parse::<Role>()
+        .map_err(|e| StoreError::BadEdit(format!("token {name}: {e}")))?;
+    Ok(Token {
+        name,
+        role,
+        created_at: row.text(2)?,
+        revoked_at: row.opt_text(3)?,
+    })
+}
+
+pub(crate) fn create_token(
+    db: &dyn Db,
+    name: &str,
+    role: Role,
+    secret_sha256: &str,
+) -> Result<Token, StoreError> {
+    let created_at = now();
+    let inserted = db.execute(
+        "INSERT INTO api_tokens(name, role, secret_sha256, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
+        args![name, role.as_str(), secret_sha256, &created_at],
+    )?;
+    if inserted == 0 {
+        return Err(StoreError::TokenExists(name.to_string()));
+    }
+    Ok(Token {
+        name: name.to_string(),
+        role,
+        created_at,
+        revoked_at: None,
+    })
+}
+
+pub(crate) fn token_by_secret(
+    db: &dyn Db,
+    secret_sha256: &str,
+) -> Result<Option<Token>, StoreError> {
+    db.query_opt(
+        &format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE secret_sha256 = ?1 AND revoked_at IS NULL"
+        ),
+        args![secret_sha256],
+    )?
+    .map(|r| to_token(&r))
+    .transpose()
+}
+
+pub(crate) fn tokens(db: &dyn Db) -> Result<Vec<Token>, StoreError> {
+    db.query(
+        &format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY name"),
+        &[],
+    )?
+    .iter()
+    .map(to_token)
+    .collect()
+}
+
+pub(crate) fn revoke_token(db: &dyn Db, name: &str) -> Result<bool, StoreError> {
+    let n = db.execute(
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+        args![name, now()],
+    )?;
+    Ok(n > 0)
+}
+
 pub(crate) fn counts(db: &dyn Db) -> Result<Counts, StoreError> {
     Ok(Counts {
         documents: count(db, "documents")?,
@@ -665,6 +810,32 @@ macro_rules! impl_store {
             }
             fn documents(&self) -> Result<Vec<recount_model::Document>, $crate::StoreError> {
                 $crate::store::documents(&self.reader())
+            }
+            fn document(
+                &self,
+                sha256: &str,
+            ) -> Result<Option<recount_model::Document>, $crate::StoreError> {
+                $crate::store::document(&self.reader(), sha256)
+            }
+            fn create_token(
+                &mut self,
+                name: &str,
+                role: $crate::Role,
+                secret_sha256: &str,
+            ) -> Result<$crate::Token, $crate::StoreError> {
+                self.write(|tx| $crate::store::create_token(tx, name, role, secret_sha256))
+            }
+            fn token_by_secret(
+                &self,
+                secret_sha256: &str,
+            ) -> Result<Option<$crate::Token>, $crate::StoreError> {
+                $crate::store::token_by_secret(&self.reader(), secret_sha256)
+            }
+            fn tokens(&self) -> Result<Vec<$crate::Token>, $crate::StoreError> {
+                $crate::store::tokens(&self.reader())
+            }
+            fn revoke_token(&mut self, name: &str) -> Result<bool, $crate::StoreError> {
+                self.write(|tx| $crate::store::revoke_token(tx, name))
             }
             fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, $crate::StoreError> {
                 $crate::store::original(&self.reader(), sha256)

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::testing::TempDatabase;
+use crate::Cursor;
 use crate::{PgStore, SqliteStore, Store};
 use recount_model::{ClaimDraft, Place, PlaceLevel, Qualifier, Speaker};
 use std::cell::RefCell;
@@ -293,4 +294,128 @@ fn change_feed_names_every_written_and_removed_incident_on(open: Open) {
         store.changes_since(one[0].seq, 100).unwrap().len(),
         store.changes_since(0, 100).unwrap().len() - 1
     );
+}
+
+#[test]
+fn keyset_pages_cover_every_incident_once_even_as_incidents_arrive() {
+    each_backend(keyset_pages_cover_every_incident_once_even_as_incidents_arrive_on);
+}
+
+fn keyset_pages_cover_every_incident_once_even_as_incidents_arrive_on(open: Open) {
+    let mut store = open();
+    // Six incidents in distinct provinces, two on the same day, one undated.
+    let days = [
+        "2024-05-01",
+        "2024-05-03",
+        "2024-05-03",
+        "2023-01-09",
+        "2022-07-07",
+    ];
+    let codes = ["520322", "140702", "150121", "230302", "610102"];
+    for (i, (day, code)) in days.iter().zip(codes).enumerate() {
+        let (d, b) = doc(&format!("d{i}.txt"), &format!("body {i}"), day);
+        store
+            .commit(&d, &b, &[report(&d, 0, day, code, i as i64)])
+            .unwrap();
+    }
+    let (d, b) = doc("undated.txt", "undated body", "2024-01-01");
+    let mut r = report(&d, 0, "2024-01-01", "330102", 1);
+    r.date = None;
+    store.commit(&d, &b, &[r]).unwrap();
+    let all = store.incidents(&Filter::default()).unwrap();
+    assert_eq!(all.len(), 6);
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .incidents(&Filter {
+                after: after.clone(),
+                limit: Some(2),
+                ..Filter::default()
+            })
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        // An incident dated before the cursor arriving between pages must still be seen,
+        // and nothing already seen may come again.
+        if seen.len() == 2 {
+            let (d, b) = doc("late.txt", "late body", "2021-03-03");
+            store
+                .commit(&d, &b, &[report(&d, 0, "2021-03-03", "440106", 0)])
+                .unwrap();
+        }
+        after = page.last().map(Cursor::after);
+        seen.extend(page.into_iter().map(|i| i.id));
+    }
+    let mut expected: Vec<String> = store
+        .incidents(&Filter::default())
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(
+        seen, expected,
+        "pages in the listing's order, each incident once"
+    );
+    expected.dedup();
+    assert_eq!(expected.len(), 7);
+}
+
+#[test]
+fn text_filter_reads_titles_and_organisations_not_field_names() {
+    each_backend(text_filter_reads_titles_and_organisations_not_field_names_on);
+}
+
+fn text_filter_reads_titles_and_organisations_not_field_names_on(open: Open) {
+    let mut store = open();
+    let (d, b) = doc("a.txt", "a", "2024-05-01");
+    let mut r = report(&d, 0, "2024-05-01", "520322", 3);
+    r.title = "Gas explosion at Kunyuan mine".into();
+    r.organizations = vec![recount_model::Organization {
+        name: "坤源煤矿".into(),
+        name_en: None,
+        role: None,
+    }];
+    store.commit(&d, &b, &[r]).unwrap();
+    let (d, b) = doc("b.txt", "b", "2024-06-01");
+    store
+        .commit(&d, &b, &[report(&d, 0, "2024-06-01", "140702", 1)])
+        .unwrap();
+    let find = |t: &str| {
+        store
+            .incidents(&Filter {
+                text: Some(t.into()),
+                ..Filter::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(find("kunyuan"), 1);
+    assert_eq!(find("坤源"), 1);
+    assert_eq!(find("Flooding"), 1, "the other incident's title");
+    assert_eq!(find("dead"), 0, "a field name of the body is not text");
+    assert_eq!(find("%"), 0, "LIKE wildcards are literal");
+}
+
+#[test]
+fn tokens_are_found_by_secret_hash_until_revoked() {
+    each_backend(tokens_are_found_by_secret_hash_until_revoked_on);
+}
+
+fn tokens_are_found_by_secret_hash_until_revoked_on(open: Open) {
+    let mut store = open();
+    store.create_token("alice", Role::Editor, "aa11").unwrap();
+    assert!(matches!(
+        store.create_token("alice", Role::Reader, "bb22"),
+        Err(StoreError::TokenExists(_))
+    ));
+    let t = store.token_by_secret("aa11").unwrap().unwrap();
+    assert_eq!((t.name.as_str(), t.role), ("alice", Role::Editor));
+    assert!(store.token_by_secret("bb22").unwrap().is_none());
+    assert!(store.revoke_token("alice").unwrap());
+    assert!(!store.revoke_token("alice").unwrap());
+    assert!(store.token_by_secret("aa11").unwrap().is_none());
+    assert!(store.tokens().unwrap()[0].revoked_at.is_some());
 }

@@ -1,0 +1,178 @@
+//! `recount serve`: a JSON API over a [`Store`], described by an OpenAPI 3 document at
+//! `/openapi.json`; API tokens with roles; and a dashboard in English and Chinese,
+//! rendered on the server (maud escapes every value), with the map of China and the
+//! timeline drawn as inline SVG from data compiled into the binary. Nothing is fetched
+//! at run time and no script runs in the page.
+//!
+//! The store is synchronous: each request takes it behind a mutex inside
+//! `spawn_blocking`, so a slow query never stalls the async workers. Any backend of the
+//! [`Store`] trait plugs in.
+
+mod api;
+mod auth;
+mod error;
+mod i18n;
+mod map;
+mod pages;
+mod query;
+
+use auth::BearerScheme;
+pub use auth::{hash_secret, new_secret};
+pub use error::ApiError;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::Router;
+use recount_store::{Signer, SigningKey, Store};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// How the server behaves.
+pub struct Config {
+    /// Reads (API and dashboard) without a token; otherwise a reader token is needed.
+    pub public_reads: bool,
+    /// The log's signing key: after each review action a checkpoint is signed, as the
+    /// command line does. Without it the actions are logged and signed at the next
+    /// `recount checkpoint`.
+    pub signer: Option<(String, SigningKey)>,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// Longest a request may take before it is answered 408.
+    pub timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_reads: true,
+            signer: None,
+            max_body: 1 << 20,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every handler shares: the store and the configuration.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<Mutex<Box<dyn Store + Send>>>,
+    config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(store: Box<dyn Store + Send>, config: Config) -> Self {
+        AppState {
+            store: Arc::new(Mutex::new(store)),
+            config: Arc::new(config),
+        }
+    }
+
+    /// Runs `f` with the store on a blocking thread.
+    pub(crate) async fn with_store<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            // A handler that panicked cannot have left a transaction open: the store
+            // commits or rolls back inside each call, so the data behind a poisoned
+            // lock is sound.
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            f(guard.as_mut())
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
+    }
+
+    /// Signs a checkpoint after a write, when the server holds the key.
+    pub(crate) fn sign(&self, store: &mut dyn Store) -> Result<(), ApiError> {
+        if let Some((origin, key)) = &self.config.signer {
+            store
+                .checkpoint(&Signer { origin, key })
+                .map_err(ApiError::from)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "recount",
+        description = "Incidents (accidents, strikes, protests, corruption cases) with every claimed figure, its source and speaker; the archived originals; the tamper-evident log; review actions.",
+        license(name = "MIT", identifier = "MIT")
+    ),
+    components(schemas(error::ErrorBody, error::ErrorDetail)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "incidents", description = "Listing, one incident, search and statistics"),
+        (name = "sources", description = "Archived originals"),
+        (name = "log", description = "Checkpoints and inclusion proofs"),
+        (name = "review", description = "Edits, merges and splits (editor tokens)"),
+        (name = "tokens", description = "API tokens (admin tokens)"),
+        (name = "dashboard", description = "The HTML dashboard")
+    )
+)]
+struct ApiDoc;
+
+/// The routes of the application and the OpenAPI document that describes them, built
+/// together so that no route can be missing from the document.
+fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api::routes())
+        .merge(pages::routes())
+        .split_for_parts()
+}
+
+/// The application: every route, the OpenAPI document at `/openapi.json`, JSON errors for
+/// unknown routes, bounded bodies and times, and headers that keep a browser from
+/// running or framing anything the server did not write.
+pub fn app(state: AppState) -> Router {
+    let (router, _) = routes();
+    let max_body = state.config.max_body;
+    let timeout = state.config.timeout;
+    router
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+/// The OpenAPI document, as `/openapi.json` serves it; built once.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| routes().1)
+}
+
+/// Serves the application on `addr` until Ctrl-C.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
