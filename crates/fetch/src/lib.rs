@@ -104,7 +104,9 @@ pub struct Response {
 #[derive(Debug, Clone)]
 pub enum Fetched {
     /// 304: unchanged since the validators were issued.
-    NotModified { url: String },
+    NotModified {
+        url: String,
+    },
     Body(Response),
 }
 
@@ -210,8 +212,8 @@ impl Client {
             let resp = self.with_retries(&current, |u| self.send_get(u, validators))?;
             let status = resp.status().as_u16();
             if (300..400).contains(&status) && status != 304 {
-                let location = header(&resp, "location")
-                    .ok_or_else(|| FetchError::BadRedirect {
+                let location =
+                    header(&resp, "location").ok_or_else(|| FetchError::BadRedirect {
                         url: current.to_string(),
                     })?;
                 let next = current
@@ -494,8 +496,7 @@ fn map_read_error(url: &Url, e: std::io::Error) -> FetchError {
     use std::io::ErrorKind::*;
     let url_s = url.to_string();
     // ureq wraps its own errors (timeouts above all) in io::Error while a body streams.
-    if e
-        .get_ref()
+    if e.get_ref()
         .is_some_and(|inner| inner.downcast_ref::<ureq::Error>().is_some())
     {
         if let Some(Ok(ureq_err)) = e.into_inner().map(|i| i.downcast::<ureq::Error>()) {

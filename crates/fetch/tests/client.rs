@@ -37,7 +37,10 @@ fn body(f: Fetched) -> Vec<u8> {
 fn a_plain_get_names_recount_in_the_user_agent() {
     let s = Server::start(|_| Reply::ok("text/plain", "hello"));
     let c = Client::new(local());
-    assert_eq!(body(c.get(&s.url("/a"), &Validators::default()).unwrap()), b"hello");
+    assert_eq!(
+        body(c.get(&s.url("/a"), &Validators::default()).unwrap()),
+        b"hello"
+    );
     let ua = s.hits("/a")[0].header("user-agent").unwrap().to_string();
     assert!(ua.starts_with("recount/"), "{ua}");
 }
@@ -142,7 +145,9 @@ fn a_redirect_loop_and_a_long_chain_are_stopped() {
     let c = Client::new(local());
     let err = c.get(&s.url("/a"), &Validators::default()).unwrap_err();
     assert!(matches!(err, FetchError::RedirectLoop { .. }), "{err}");
-    let err = c.get(&s.url("/chain/0"), &Validators::default()).unwrap_err();
+    let err = c
+        .get(&s.url("/chain/0"), &Validators::default())
+        .unwrap_err();
     assert!(
         matches!(err, FetchError::TooManyRedirects { limit: 5, .. }),
         "{err}"
@@ -177,8 +182,14 @@ fn loopback_is_refused_unless_allowed() {
     let err = c.get(&s.url("/admin"), &Validators::default()).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, FetchError::Refused { .. }), "{msg}");
-    assert!(msg.contains("loopback") && msg.contains("--allow-private"), "{msg}");
-    assert!(s.hits("/admin").is_empty(), "the server must not be reached");
+    assert!(
+        msg.contains("loopback") && msg.contains("--allow-private"),
+        "{msg}"
+    );
+    assert!(
+        s.hits("/admin").is_empty(),
+        "the server must not be reached"
+    );
 }
 
 #[test]
@@ -240,10 +251,16 @@ fn server_errors_and_429_are_retried() {
     );
     assert_eq!(s.hits("/flaky").len(), 2);
     let err = c.get(&s.url("/busy"), &Validators::default()).unwrap_err();
-    assert!(matches!(err, FetchError::Status { status: 429, .. }), "{err}");
+    assert!(
+        matches!(err, FetchError::Status { status: 429, .. }),
+        "{err}"
+    );
     assert_eq!(s.hits("/busy").len(), 3, "one attempt and two retries");
     let err = c.get(&s.url("/gone"), &Validators::default()).unwrap_err();
-    assert!(matches!(err, FetchError::Status { status: 404, .. }), "{err}");
+    assert!(
+        matches!(err, FetchError::Status { status: 404, .. }),
+        "{err}"
+    );
     assert_eq!(s.hits("/gone").len(), 1, "a 404 is not retried");
 }
 

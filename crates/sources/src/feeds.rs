@@ -75,7 +75,11 @@ pub fn parse_feed(
         let content = entry
             .content
             .as_ref()
-            .and_then(|c| c.body.as_ref().map(|b| (b.clone(), is_html(&c.content_type))))
+            .and_then(|c| {
+                c.body
+                    .as_ref()
+                    .map(|b| (b.clone(), is_html(&c.content_type)))
+            })
             .filter(|(b, _)| !b.trim().is_empty());
         let summary_only = content.is_none();
         let (body, html) = content
@@ -149,7 +153,13 @@ mod tests {
         assert_eq!(a.item.meta.title.as_deref(), Some("某矿透水"));
         assert_eq!(a.item.meta.source.as_deref(), Some("Test Wire"));
         assert_eq!(a.item.meta.lang.as_deref(), Some("zh-cn"));
-        assert!(a.item.meta.published.as_deref().unwrap().starts_with("2026-03-09"));
+        assert!(a
+            .item
+            .meta
+            .published
+            .as_deref()
+            .unwrap()
+            .starts_with("2026-03-09"));
         assert_eq!(String::from_utf8_lossy(&a.item.bytes), "<p>短讯。</p>");
         let b = &entries[1];
         assert!(!b.summary_only);
@@ -171,7 +181,13 @@ mod tests {
         assert_eq!(e[0].item.doc_id, "https://atom.example/e1");
         assert_eq!(e[0].item.format, Format::Text);
         assert!(!e[0].summary_only);
-        assert!(e[0].item.meta.published.as_deref().unwrap().starts_with("2026-04-01"));
+        assert!(e[0]
+            .item
+            .meta
+            .published
+            .as_deref()
+            .unwrap()
+            .starts_with("2026-04-01"));
 
         let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"JSON Wire",
 "items":[{"id":"j1","url":"https://json.example/j1","title":"Protest",
@@ -201,7 +217,9 @@ mod tests {
     #[test]
     fn feeds_are_recognised_by_their_root() {
         assert!(is_feed(RSS.as_bytes()));
-        assert!(is_feed(b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- c -->\n<feed xmlns='x'>"));
+        assert!(is_feed(
+            b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- c -->\n<feed xmlns='x'>"
+        ));
         assert!(is_feed(b"<rdf:RDF xmlns:rdf='x'>"));
         assert!(!is_feed(b"<!DOCTYPE html><html><body>hi</body></html>"));
         assert!(!is_feed(b"{\"id\": \"x\", \"text\": \"y\"}"));
@@ -233,6 +251,9 @@ mod tests {
     #[test]
     fn invalid_xml_is_a_clear_error() {
         let err = parse_feed(b"<rss><channel><item>", "broken.xml", &Meta::default()).unwrap_err();
-        assert!(err.to_string().starts_with("broken.xml: not a valid feed"), "{err}");
+        assert!(
+            err.to_string().starts_with("broken.xml: not a valid feed"),
+            "{err}"
+        );
     }
 }

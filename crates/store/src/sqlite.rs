@@ -1,8 +1,8 @@
 //! The SQLite store: WAL, foreign keys, versioned migrations.
 
 use crate::{
-    log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, Filter,
-    IncidentDetail, ReextractOutcome, Reviewer, Store, StoreError,
+    log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, FeedState,
+    Filter, IncidentDetail, ReextractOutcome, Reviewer, Store, StoreError,
 };
 use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
@@ -133,6 +133,34 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER incidents_changed_delete AFTER DELETE ON incidents
         BEGIN INSERT INTO incident_changes(incident) VALUES (old.id); END;
     INSERT INTO incident_changes(incident) SELECT id FROM incidents ORDER BY id;
+    ",
+    // 5: monitoring: each feed's polling state and the entries already taken from it,
+    // each alert consumer's place in the change feed, and what each rule last announced.
+    "
+    CREATE TABLE feed_state (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        last_poll TEXT,
+        last_status TEXT
+    );
+    CREATE TABLE feed_seen (
+        feed TEXT NOT NULL,
+        item TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed, item)
+    );
+    CREATE TABLE alert_cursors (
+        consumer TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+    );
+    CREATE TABLE alerts_sent (
+        rule TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (rule, incident)
+    );
     ",
 ];
 
@@ -822,6 +850,118 @@ impl Store for SqliteStore {
             }
         }
         Ok(out)
+    }
+
+    fn latest_change(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM incident_changes",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT url, etag, last_modified, last_poll, last_status FROM feed_state WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok(FeedState {
+                        url: r.get(0)?,
+                        etag: r.get(1)?,
+                        last_modified: r.get(2)?,
+                        last_poll: r.get(3)?,
+                        last_status: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn save_feed_state(&mut self, st: &FeedState) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO feed_state(url, etag, last_modified, last_poll, last_status)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,
+                 last_modified = excluded.last_modified, last_poll = excluded.last_poll,
+                 last_status = excluded.last_status",
+            params![
+                st.url,
+                st.etag,
+                st.last_modified,
+                st.last_poll,
+                st.last_status
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn feed_item_seen(&self, feed: &str, item: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM feed_seen WHERE feed = ?1 AND item = ?2",
+                [feed, item],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    fn mark_feed_item_seen(&mut self, feed: &str, item: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO feed_seen(feed, item, seen_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(feed, item) DO NOTHING",
+            params![feed, item, now()],
+        )?;
+        Ok(())
+    }
+
+    fn alert_cursor(&self, consumer: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq FROM alert_cursors WHERE consumer = ?1",
+                [consumer],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn set_alert_cursor(&mut self, consumer: &str, seq: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO alert_cursors(consumer, seq) VALUES (?1, ?2)
+             ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq",
+            params![consumer, seq],
+        )?;
+        Ok(())
+    }
+
+    fn alert_fingerprint(&self, rule: &str, incident: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT fingerprint FROM alerts_sent WHERE rule = ?1 AND incident = ?2",
+                [rule, incident],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn record_alert(
+        &mut self,
+        rule: &str,
+        incident: &str,
+        fingerprint: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO alerts_sent(rule, incident, fingerprint, sent_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(rule, incident) DO UPDATE SET fingerprint = excluded.fingerprint,
+                 sent_at = excluded.sent_at",
+            params![rule, incident, fingerprint, now()],
+        )?;
+        Ok(())
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {
