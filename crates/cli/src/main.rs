@@ -4,12 +4,14 @@
 //! (which resolves), and store → export. It owns argument parsing, progress and exit
 //! status; no pipeline logic lives here.
 
+mod alerts;
 mod bench;
 mod ingest;
 mod ledger;
 mod output;
 mod place_filter;
 mod review;
+mod watch;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,8 +38,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Archive documents and extract their incidents (files, folders, JSON Lines).
+    /// Archive documents and extract their incidents (files, folders, JSON Lines, feeds, URLs).
     Ingest(ingest::IngestArgs),
+    /// Poll feeds on a schedule, ingest new entries and deliver alerts, until stopped.
+    Watch(watch::WatchArgs),
     /// List incidents.
     Incidents(ListArgs),
     /// Show one incident: facts, every claim with its source and quote, the sources.
@@ -187,6 +191,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ledger::checkpoint_after_write(&mut open(&cli.db)?, &keys)?;
             Ok(code)
         }
+        Command::Watch(args) => watch::run(&cli.db, cli.key.as_deref(), &args),
         Command::Incidents(args) => {
             let store = open(&cli.db)?;
             let filter = place_filter::filter(&args)?;
