@@ -413,7 +413,9 @@ jsonl = "out.jsonl"
         .unwrap();
         assert_eq!(a.rules.len(), 1);
         assert_eq!(a.rules[0].adcodes, vec!["150000".to_string()]);
-        assert!(matches!(&a.rules[0].deliver[..], [Delivery::Jsonl(p)] if p == Path::new("/base/out.jsonl")));
+        assert!(
+            matches!(&a.rules[0].deliver[..], [Delivery::Jsonl(p)] if p == Path::new("/base/out.jsonl"))
+        );
         for (text, want) in [
             ("[[rule]]\nname = \"x\"\nplace = \"Atlantis\"", "Atlantis"),
             ("[[rule]]\nname = \"x\"\ntype = \"flood\"", "type"),

@@ -315,8 +315,7 @@ pub fn run(db: &Path, args: &IngestArgs) -> Result<ExitCode> {
         title: None,
         url: None,
     };
-    let (urls, paths): (Vec<&String>, Vec<&String>) =
-        args.inputs.iter().partition(|i| is_url(i));
+    let (urls, paths): (Vec<&String>, Vec<&String>) = args.inputs.iter().partition(|i| is_url(i));
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     let files = if paths.is_empty() {
         Vec::new()

@@ -109,7 +109,10 @@ fn load_feeds(path: &Path, default_every: Duration) -> Result<(FeedsFile, Vec<Fe
         let at = |what: &str| format!("feeds file {}: feed {}: {what}", path.display(), spec.url);
         if let Some(t) = &spec.trust {
             if !TRUST.contains(&t.as_str()) {
-                bail!("{}", at(&format!("trust '{t}' is not one of {}", TRUST.join(", "))));
+                bail!(
+                    "{}",
+                    at(&format!("trust '{t}' is not one of {}", TRUST.join(", ")))
+                );
             }
         }
         let interval = match &spec.interval {
@@ -151,7 +154,11 @@ pub fn run(db: &Path, key: Option<&Path>, args: &WatchArgs) -> Result<ExitCode> 
     let mut round = 0u64;
     while !STOP.load(Ordering::SeqCst) && rounds.is_none_or(|r| round < r) {
         // Sleep until the next feed is due, waking often enough to notice a signal.
-        let next = feeds.iter().map(|f| f.due).min().unwrap_or_else(Instant::now);
+        let next = feeds
+            .iter()
+            .map(|f| f.due)
+            .min()
+            .unwrap_or_else(Instant::now);
         while Instant::now() < next && !STOP.load(Ordering::SeqCst) {
             std::thread::sleep((next - Instant::now()).min(Duration::from_millis(100)));
         }

@@ -209,7 +209,16 @@ impl Client {
         seen.insert(current.to_string());
         let mut hops = 0;
         loop {
-            let resp = self.with_retries(&current, |u| self.send_get(u, validators))?;
+            let resp = self
+                .with_retries(&current, |u| self.send_get(u, validators))
+                .map_err(|e| match e {
+                    // Name the URL asked for, and the hop that was refused.
+                    FetchError::Refused { url: hop, refusal } if hops > 0 => FetchError::Refused {
+                        url: format!("{url} (redirected to {hop})"),
+                        refusal,
+                    },
+                    other => other,
+                })?;
             let status = resp.status().as_u16();
             if (300..400).contains(&status) && status != 304 {
                 let location =
