@@ -251,7 +251,15 @@ fn every_hostile_answer_gets_a_clear_error_and_the_rest_go_on() {
         "a document of {biggest} bytes was stored"
     );
     // The good feed (3 entries) and the GB18030 page went in.
-    assert!(out.contains("documents: 4 new"), "{out}\n{err}");
+    assert!(out.contains("6 failed"), "{out}\n{err}");
+    let good: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM documents WHERE doc_id LIKE 'https://good.example/n/%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(good, 3, "{out}\n{err}");
     let title: String = conn
         .query_row(
             "SELECT title FROM documents WHERE doc_id = ?1",
