@@ -439,7 +439,7 @@ jsonl = "out.jsonl"
             "id": "i1", "type": "accident", "title": "Collapse at a coal mine",
             "location": {"country": "CN", "adcode": "152921", "level": "county", "name": "阿拉善左旗"},
             "figures": {"dead": {"best": 5, "low": 5, "high": 5, "claims": []}},
-            "sources": []
+            "sources": [], "flags": []
         });
         assert!(rule.matches(&incident(base.clone())));
         let mut few = base.clone();
@@ -460,7 +460,7 @@ jsonl = "out.jsonl"
     fn the_fingerprint_follows_the_figures() {
         let a = incident(serde_json::json!({
             "id": "i", "type": "accident", "title": "t",
-            "figures": {"dead": {"best": 3, "low": 3, "high": 4, "claims": []}}, "sources": []
+            "figures": {"dead": {"best": 3, "low": 3, "high": 4, "claims": []}}, "sources": [], "flags": []
         }));
         let mut b = a.clone();
         assert_eq!(fingerprint(&a), fingerprint(&b));
