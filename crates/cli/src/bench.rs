@@ -4,6 +4,7 @@
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
+use recount_store::Store;
 use serde_json::{json, Value};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -13,6 +14,23 @@ use std::time::{Duration, Instant};
 /// What to benchmark.
 #[derive(Subcommand)]
 pub enum BenchWhat {
+    /// Write a synthetic corpus with known incidents (crates/synth): JSON Lines files of
+    /// reports in OUT/reports/, 10,000 to a file, and OUT/truth.jsonl, a gold file for
+    /// `score.py`.
+    Generate {
+        /// How many reports.
+        #[arg(long)]
+        reports: usize,
+        /// The seed: the same seed and size give the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder to write (created; files in it are replaced).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Ingest a folder (as `recount ingest` does) and report throughput by tenths of the
+    /// run, peak memory, and listing latency over the store it built.
+    Ingest(IngestArgs),
     /// Place resolution: for each JSON Lines record `{"id", "text"}` print
     /// `{"id", "adcode", "level", "country", "name"}`; the timing goes to standard error.
     Places {
@@ -22,8 +40,10 @@ pub enum BenchWhat {
 }
 
 /// Run one benchmark.
-pub fn run(what: &BenchWhat) -> Result<()> {
+pub fn run(what: &BenchWhat, db: &Path) -> Result<()> {
     match what {
+        BenchWhat::Generate { reports, seed, out } => generate(*reports, *seed, out),
+        BenchWhat::Ingest(args) => ingest(db, args),
         BenchWhat::Places { input } => match input {
             Some(path) => {
                 let file =
@@ -87,4 +107,201 @@ fn places(input: impl BufRead, name: &Path) -> Result<()> {
     };
     eprintln!("places: {count} passages in {ms:.3} ms ({rate:.0} passages/s)");
     Ok(())
+}
+
+/// Reports per generated file.
+const PER_FILE: usize = 10_000;
+
+fn generate(reports: usize, seed: u64, out: &Path) -> Result<()> {
+    // Reports in their own folder, so that `recount ingest OUT/reports` takes them all
+    // and nothing else.
+    let reports_dir = out.join("reports");
+    std::fs::create_dir_all(&reports_dir)
+        .with_context(|| format!("creating {}", reports_dir.display()))?;
+    let start = Instant::now();
+    let mut corpus = recount_synth::Corpus::new(reports, seed);
+    let mut file: Option<BufWriter<File>> = None;
+    let mut bytes: u64 = 0;
+    for (n, report) in corpus.by_ref().enumerate() {
+        if n % PER_FILE == 0 {
+            if let Some(mut f) = file.take() {
+                f.flush()?;
+            }
+            let path = reports_dir.join(format!("{:04}.jsonl", n / PER_FILE));
+            let f = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+            file = Some(BufWriter::new(f));
+        }
+        let f = file.as_mut().expect("a file is open");
+        bytes += report.text.len() as u64;
+        serde_json::to_writer(&mut *f, &report.to_json())?;
+        f.write_all(b"\n")?;
+    }
+    if let Some(mut f) = file.take() {
+        f.flush()?;
+    }
+    let truth_path = out.join("truth.jsonl");
+    let mut truth = BufWriter::new(
+        File::create(&truth_path).with_context(|| format!("creating {}", truth_path.display()))?,
+    );
+    for t in corpus.truth() {
+        serde_json::to_writer(&mut truth, &t.to_gold())?;
+        truth.write_all(b"\n")?;
+    }
+    truth.flush()?;
+    eprintln!(
+        "generated {reports} reports ({:.0} bytes of text on average) telling {} incidents into {} in {:.1} s",
+        bytes as f64 / reports.max(1) as f64,
+        corpus.truth().len(),
+        out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `recount bench ingest`.
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files and folders to ingest, as `recount ingest` takes them (e.g. the output of
+    /// `recount bench generate`).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Report the throughput of every this many documents.
+    #[arg(long, default_value_t = 10_000)]
+    every: usize,
+    /// How many listing queries to time afterwards.
+    #[arg(long, default_value_t = 200)]
+    queries: usize,
+}
+
+fn ingest(db: &Path, args: &IngestArgs) -> Result<()> {
+    let mut store = recount_store::SqliteStore::open(db)
+        .map_err(|e| anyhow::anyhow!("opening database {}: {e}", db.display()))?;
+    let before = store.counts()?;
+    let files = recount_sources::discover(&args.paths);
+    let ingest_args = crate::ingest::IngestArgs::for_paths(args.paths.clone());
+    let every = args.every.max(1);
+    let start = Instant::now();
+    let mut done = 0usize;
+    let mut last = (0usize, Duration::ZERO);
+    let mut segments: Vec<(usize, usize, f64)> = Vec::new();
+    let tally = crate::ingest::ingest_items(
+        &mut store,
+        crate::ingest::items(files, &ingest_args, None),
+        |event| {
+            if let crate::ingest::Event::Failed(msg) = event {
+                eprintln!("error: {msg}");
+            }
+            done += 1;
+            if done.is_multiple_of(every) {
+                let now = start.elapsed();
+                let rate = (done - last.0) as f64 / (now - last.1).as_secs_f64();
+                eprintln!("  documents {:>9}..{:<9} {rate:>8.0}/s", last.0, done);
+                segments.push((last.0, done, rate));
+                last = (done, now);
+            }
+        },
+    );
+    let spent = start.elapsed().as_secs_f64();
+    let after = store.counts()?;
+    let documents = tally.new + tally.duplicate + tally.failed;
+    println!(
+        "ingest: {documents} documents ({} new, {} duplicate, {} failed) in {spent:.1} s: {:.0} documents/s",
+        tally.new,
+        tally.duplicate,
+        tally.failed,
+        documents as f64 / spent
+    );
+    println!(
+        "committing took {:.1} s of the {spent:.1} s ({:.0}%); extraction ran on {} threads beside it",
+        tally.commit_time.as_secs_f64(),
+        tally.commit_time.as_secs_f64() / spent * 100.0,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "store: {} documents, {} reports, {} incidents (was {} documents)",
+        after.documents, after.reports, after.incidents, before.documents
+    );
+    if let (Some(first), Some(last)) = (segments.first(), segments.last()) {
+        println!(
+            "throughput by segment: first {:.0}/s, last {:.0}/s ({:+.0}%)",
+            first.2,
+            last.2,
+            (last.2 / first.2 - 1.0) * 100.0
+        );
+    }
+    if let Some(kb) = peak_rss_kib() {
+        println!("peak memory (VmHWM): {:.0} MiB", kb as f64 / 1024.0);
+    }
+    let latencies = listing_latency(&store, args.queries)?;
+    if !latencies.is_empty() {
+        println!(
+            "listing (50 rows, varied filters, {} queries): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+            latencies.len(),
+            percentile(&latencies, 50.0),
+            percentile(&latencies, 95.0),
+            percentile(&latencies, 99.0)
+        );
+    }
+    Ok(())
+}
+
+/// The process's peak resident set, from /proc (Linux); `None` elsewhere.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+}
+
+/// Times `n` listing queries of 50 rows with filters like a user's: a type, a year, a
+/// province, a minimum toll, and combinations. The filters cycle, so runs compare.
+fn listing_latency(store: &dyn recount_store::Store, n: usize) -> Result<Vec<f64>> {
+    use recount_model::IncidentType;
+    let provinces: Vec<String> = recount_geo::gazetteer()
+        .units()
+        .iter()
+        .filter(|u| u.level == recount_model::PlaceLevel::Province)
+        .map(|u| u.adcode.clone())
+        .collect();
+    let kinds = [
+        IncidentType::Accident,
+        IncidentType::Strike,
+        IncidentType::Protest,
+        IncidentType::Corruption,
+    ];
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut f = recount_store::Filter {
+            limit: Some(50),
+            ..Default::default()
+        };
+        if i % 2 == 0 {
+            f.kind = Some(kinds[i / 2 % kinds.len()]);
+        }
+        if i % 3 == 0 {
+            f.adcodes = vec![provinces[i % provinces.len()].clone()];
+        }
+        if i % 5 == 0 {
+            let year = 2016 + (i % 10) as i32;
+            f.from = chrono::NaiveDate::from_ymd_opt(year, 1, 1);
+            f.to = chrono::NaiveDate::from_ymd_opt(year, 12, 31);
+        }
+        if i % 7 == 0 {
+            f.min_dead = Some(3);
+        }
+        let start = Instant::now();
+        let rows = store.incidents(&f)?;
+        out.push(start.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(rows);
+    }
+    Ok(out)
+}
+
+/// The `p`th percentile of `values` (nearest rank).
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
 }

@@ -1,7 +1,4 @@
 //! `recount ingest`: read, archive, extract and resolve, one transaction per document.
-//!
-//! [`Pipeline`] is the one place documents enter the store, from files, feed files,
-//! URLs and `recount watch` alike: extraction, commit and the tally happen here.
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -12,17 +9,19 @@ use recount_sources::{discover, is_feed, parse_feed, read, FeedEntry, Format, It
 use recount_store::{SqliteStore, Store};
 use recount_text::{decode, html};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct IngestArgs {
-    /// Files, folders (recursively), feed files and http(s) URLs of pages or feeds.
+    /// Files and folders to ingest (folders recursively).
     #[arg(required = true)]
-    inputs: Vec<String>,
+    paths: Vec<PathBuf>,
     /// Publication date for documents that carry none (YYYY-MM-DD).
     #[arg(long)]
     published: Option<String>,
@@ -32,7 +31,7 @@ pub struct IngestArgs {
     /// Language for documents that carry none (zh, en).
     #[arg(long)]
     lang: Option<String>,
-    /// Largest document accepted, in bytes (for a URL: as sent and after decompression).
+    /// Largest document accepted, in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     max_bytes: u64,
     #[command(flatten)]
@@ -87,17 +86,49 @@ impl FetchArgs {
     }
 }
 
+impl IngestArgs {
+    /// The defaults `recount ingest PATHS` runs with.
+    pub fn for_paths(paths: Vec<PathBuf>) -> Self {
+        IngestArgs {
+            paths,
+            published: None,
+            source: None,
+            lang: None,
+            max_bytes: 10 * 1024 * 1024,
+            fetch: FetchArgs {
+                allow_private: false,
+                allow_addresses: Vec::new(),
+                fetch_articles: ArticleMode::Auto,
+                timeout: 60,
+                host_interval: 1000,
+            },
+        }
+    }
+}
+
 /// Counts for the summary line.
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Tally {
     pub new: usize,
     pub duplicate: usize,
     pub failed: usize,
     pub incidents_new: usize,
     pub incidents_updated: usize,
+    /// Time this thread spent committing (the rest went to reading and waiting for
+    /// extraction), for `recount bench ingest`.
+    pub commit_time: std::time::Duration,
 }
 
 impl Tally {
+    pub fn add(&mut self, other: &Tally) {
+        self.new += other.new;
+        self.duplicate += other.duplicate;
+        self.failed += other.failed;
+        self.incidents_new += other.incidents_new;
+        self.incidents_updated += other.incidents_updated;
+        self.commit_time += other.commit_time;
+    }
+
     pub fn line(&self) -> String {
         format!(
             "documents: {} new, {} duplicate, {} failed; incidents: {} new, {} updated",
@@ -139,22 +170,19 @@ impl Pipeline<'_> {
 
     /// Extracts and commits one item; counts it. True when it is stored (new or duplicate).
     pub fn item(&mut self, item: &Item) -> bool {
-        match ingest_item(self.store, item) {
-            Ok(Outcome::Duplicate) => {
-                self.tally.duplicate += 1;
-                true
+        let mut failure = None;
+        let t = ingest_items(&mut *self.store, std::iter::once(Ok(item.clone())), |e| {
+            if let Event::Failed(msg) = e {
+                failure = Some(msg.to_string());
             }
-            Ok(Outcome::New { new, updated }) => {
-                self.tally.new += 1;
-                self.tally.incidents_new += new;
-                self.tally.incidents_updated += updated;
-                true
-            }
-            Err(msg) => {
-                self.error(&format!("{}: {msg}", item.origin));
-                self.tally.failed += 1;
+        });
+        self.tally.add(&t);
+        match failure {
+            Some(msg) => {
+                self.error(&msg);
                 false
             }
+            None => true,
         }
     }
 
@@ -315,18 +343,29 @@ pub fn run(db: &Path, args: &IngestArgs) -> Result<ExitCode> {
         title: None,
         url: None,
     };
-    let (urls, paths): (Vec<&String>, Vec<&String>) = args.inputs.iter().partition(|i| is_url(i));
-    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    let files = if paths.is_empty() {
+    let (urls, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = args
+        .paths
+        .iter()
+        .partition(|p| p.to_str().is_some_and(is_url));
+    let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+    let discovered = if paths.is_empty() {
         Vec::new()
     } else {
         discover(&paths)
     };
-    let bar = ProgressBar::new((files.len() + urls.len()) as u64);
+    let (feeds, files): (Vec<_>, Vec<_>) = discovered
+        .into_iter()
+        .partition(|f| f.as_ref().is_ok_and(|p| feed_file(p)));
+    let bar = ProgressBar::new((files.len() + feeds.len() + urls.len()) as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} inputs {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let mut tally = ingest_items(&mut store, items(files, args, Some(&bar)), |event| {
+        if let Event::Failed(msg) = event {
+            bar.suspend(|| eprintln!("error: {msg}"));
+        }
+    });
     let client = args.fetch.client(args.max_bytes);
     let never = AtomicBool::new(false);
     let mut p = Pipeline {
@@ -337,38 +376,20 @@ pub fn run(db: &Path, args: &IngestArgs) -> Result<ExitCode> {
         stop: &never,
         bar: Some(bar.clone()),
     };
-    for found in files {
+    for path in feeds.into_iter().flatten() {
         bar.inc(1);
-        let path = match found {
-            Ok(p) => p,
-            Err(e) => {
-                p.failed(&e.to_string());
-                continue;
+        match read_bounded(&path, args.max_bytes) {
+            Ok(bytes) => {
+                p.feed(&bytes, &path.display().to_string(), &defaults, None);
             }
-        };
-        if feed_file(&path) {
-            match read_bounded(&path, args.max_bytes) {
-                Ok(bytes) => {
-                    p.feed(&bytes, &path.display().to_string(), &defaults, None);
-                }
-                Err(msg) => p.failed(&msg),
-            }
-            continue;
-        }
-        for item in read(&path, args.max_bytes, &defaults) {
-            match item {
-                Ok(item) => {
-                    p.item(&item);
-                }
-                Err(e) => p.failed(&e.to_string()),
-            }
+            Err(msg) => p.failed(&msg),
         }
     }
     for url in urls {
         bar.inc(1);
-        p.url(url, &defaults);
+        p.url(&url.to_string_lossy(), &defaults);
     }
-    let tally = p.tally;
+    tally.add(&p.tally);
     bar.finish_and_clear();
     println!("{}", tally.line());
     Ok(if tally.failed > 0 {
@@ -392,9 +413,193 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
 }
 
-enum Outcome {
+/// Every item of the files found, in order; a file that cannot be read is one failed item.
+/// Files are read one at a time, as the ingest reaches them.
+pub fn items<'a>(
+    files: Vec<Result<PathBuf, recount_sources::SourceError>>,
+    args: &'a IngestArgs,
+    bar: Option<&'a ProgressBar>,
+) -> impl Iterator<Item = Result<Item, String>> + 'a {
+    let defaults = Meta {
+        published: args.published.clone(),
+        source: args.source.clone(),
+        lang: args.lang.clone(),
+        title: None,
+        url: None,
+    };
+    files.into_iter().flat_map(move |found| {
+        if let Some(bar) = bar {
+            bar.inc(1);
+        }
+        match found {
+            Ok(path) => read(&path, args.max_bytes, &defaults)
+                .into_iter()
+                .map(|i| i.map_err(|e| e.to_string()))
+                .collect::<Vec<_>>(),
+            Err(e) => vec![Err(e.to_string())],
+        }
+    })
+}
+
+/// What happened to one item, as the ingest reports it.
+pub enum Event<'a> {
+    Committed,
     Duplicate,
-    New { new: usize, updated: usize },
+    Failed(&'a str),
+}
+
+/// A document read and extracted, ready to commit.
+struct Prepared {
+    doc: Document,
+    bytes: Vec<u8>,
+    reports: Vec<recount_model::Report>,
+}
+
+/// Where one item stands between reading and committing.
+enum Slot {
+    Duplicate,
+    Failed(String),
+    Ready(Box<Prepared>),
+}
+
+/// Ingests `items` into `store`: decoding and extraction run on one thread per core,
+/// while this thread checks for duplicates and commits, one transaction per document, in
+/// the order the items came (so ids and messages do not depend on thread timing).
+/// `on_item` hears about each item as it is settled.
+pub fn ingest_items(
+    store: &mut dyn Store,
+    items: impl Iterator<Item = Result<Item, String>>,
+    mut on_item: impl FnMut(Event),
+) -> Tally {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Enough work in flight to keep every worker busy while a commit runs.
+    let in_flight = workers as u64 * 16;
+    let mut tally = Tally::default();
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Item, String)>(in_flight as usize);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Slot)>();
+        for _ in 0..workers {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || loop {
+                let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
+                let Ok((seq, item, sha256)) = job else { break };
+                let origin = item.origin.clone();
+                // A defect in reading or extraction costs one document, not the batch.
+                let slot = match std::panic::catch_unwind(move || prepare(item, sha256)) {
+                    Ok(Ok(p)) => Slot::Ready(Box::new(p)),
+                    Ok(Err(e)) => Slot::Failed(format!("{origin}: {e}")),
+                    Err(_) => Slot::Failed(format!(
+                        "{origin}: internal error while reading (a bug in recount: please report it with this document)"
+                    )),
+                };
+                if done_tx.send((seq, slot)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut items = items.fuse();
+        let mut exhausted = false;
+        let (mut sent, mut settled) = (0u64, 0u64);
+        // Items handed to the workers and not yet back.
+        let mut working = 0u64;
+        let mut ready: BTreeMap<u64, Slot> = BTreeMap::new();
+        loop {
+            while !exhausted && sent - settled < in_flight {
+                let Some(next) = items.next() else {
+                    exhausted = true;
+                    break;
+                };
+                let seq = sent;
+                sent += 1;
+                let item = match next {
+                    Ok(item) => item,
+                    Err(msg) => {
+                        ready.insert(seq, Slot::Failed(msg));
+                        continue;
+                    }
+                };
+                let sha256 = hex::encode(Sha256::digest(&item.bytes));
+                match store.has_document(&sha256) {
+                    Ok(true) => {
+                        ready.insert(seq, Slot::Duplicate);
+                    }
+                    Ok(false) => {
+                        if work_tx.send((seq, item, sha256)).is_ok() {
+                            working += 1;
+                        } else {
+                            ready
+                                .insert(seq, Slot::Failed("the extraction workers stopped".into()));
+                        }
+                    }
+                    Err(e) => {
+                        ready.insert(seq, Slot::Failed(format!("{}: {e}", item.origin)));
+                    }
+                }
+            }
+            while let Some(slot) = ready.remove(&settled) {
+                settled += 1;
+                let start = std::time::Instant::now();
+                settle(store, slot, &mut tally, &mut on_item);
+                tally.commit_time += start.elapsed();
+            }
+            if exhausted && settled == sent {
+                break;
+            }
+            if working == 0 {
+                // Nothing is out with the workers: read on.
+                continue;
+            }
+            match done_rx.recv() {
+                Ok((seq, slot)) => {
+                    working -= 1;
+                    ready.insert(seq, slot);
+                }
+                // Every worker is gone: settle what is left as failed.
+                Err(_) => {
+                    working = 0;
+                    for seq in settled..sent {
+                        ready.entry(seq).or_insert_with(|| {
+                            Slot::Failed("the extraction workers stopped".into())
+                        });
+                    }
+                }
+            }
+        }
+    });
+    tally
+}
+
+/// Commits one prepared document, or counts a duplicate or a failure.
+fn settle(store: &mut dyn Store, slot: Slot, tally: &mut Tally, on_item: &mut impl FnMut(Event)) {
+    match slot {
+        Slot::Duplicate => {
+            tally.duplicate += 1;
+            on_item(Event::Duplicate);
+        }
+        Slot::Failed(msg) => {
+            tally.failed += 1;
+            on_item(Event::Failed(&msg));
+        }
+        Slot::Ready(p) => match store.commit(&p.doc, &p.bytes, &p.reports) {
+            Ok(outcome) if outcome.duplicate => {
+                tally.duplicate += 1;
+                on_item(Event::Duplicate);
+            }
+            Ok(outcome) => {
+                tally.new += 1;
+                tally.incidents_new += outcome.new_incidents;
+                tally.incidents_updated += outcome.updated_incidents;
+                on_item(Event::Committed);
+            }
+            Err(e) => {
+                tally.failed += 1;
+                on_item(Event::Failed(&format!("{}: {e}", p.doc.id)));
+            }
+        },
+    }
 }
 
 /// Text and metadata read out of an item.
@@ -476,16 +681,13 @@ pub fn parse_published(s: &str) -> Option<PartialDate> {
     }
 }
 
-fn ingest_item(store: &mut SqliteStore, item: &Item) -> Result<Outcome, String> {
-    let sha256 = hex::encode(Sha256::digest(&item.bytes));
-    if store.has_document(&sha256).map_err(|e| e.to_string())? {
-        return Ok(Outcome::Duplicate);
-    }
-    let r = readable(item)?;
+/// Reads one item and extracts its reports: the work the extraction threads do.
+fn prepare(item: Item, sha256: String) -> Result<Prepared, String> {
+    let r = readable(&item)?;
     let published = r.meta.published.as_deref().and_then(parse_published);
     let doc = Document {
         id: item.doc_id.clone(),
-        sha256: sha256.clone(),
+        sha256,
         media_type: item.format.media_type().to_string(),
         fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         published,
@@ -496,16 +698,10 @@ fn ingest_item(store: &mut SqliteStore, item: &Item) -> Result<Outcome, String> 
         size: item.bytes.len() as u64,
     };
     let reports = run_extraction(&doc, &r.text)?;
-    let outcome = store
-        .commit(&doc, &item.bytes, &reports)
-        .map_err(|e| e.to_string())?;
-    Ok(if outcome.duplicate {
-        Outcome::Duplicate
-    } else {
-        Outcome::New {
-            new: outcome.new_incidents,
-            updated: outcome.updated_incidents,
-        }
+    Ok(Prepared {
+        doc,
+        bytes: item.bytes,
+        reports,
     })
 }
 

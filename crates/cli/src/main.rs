@@ -282,6 +282,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::export(&store, format, out.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { what } => bench::run(&what).map(|()| ExitCode::SUCCESS),
+        Command::Bench { what } => bench::run(&what, &cli.db).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 /// Words right after a number that say it counts something other than people.
 static NOT_PEOPLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:个(?:村|乡|镇|县|省|市|项目|工地|地方|国家|部门|小时|月)|年|月|日|号|岁|周岁|个月|小时|分钟|分|秒|天|点|%|％|米|公里|千米|吨|毫米|厘米|元|块|万元|亿元|亿|次|起|宗|件|家|辆|艘|户|层|楼|倍|届|周年|个百分点|条|项|所|座|台|套|份|平方|亩|公斤|斤|[-–]?year|years|months?|weeks?|days?|hours?|minutes?|seconds?|percent|per cent|km|kilomet|met(?:er|re)s?|m\b|tons?|tonnes?|mm|cm|yuan|rmb|dollars?|times|accidents?|incidents?|cases|floors?|storeys?|vehicles?|households?|st\b|nd\b|rd\b|th\b|a\.m|p\.m|o'clock|pm\b|am\b|provinces|countries|cities|mines|companies|factories|projects|coal mines|billion|million)",
+        r"(?i)^\s*(?:个(?:村|乡|镇|县|省|市|项目|工地|地方|国家|部门|小时|月)|年|月|日|号|岁|周岁|个月|小时|分钟|分|秒|天|点|%|％|米|公里|千米|吨|毫米|厘米|元|块|万元|亿元|亿|次|起|宗|件|家|辆|艘|户|层|楼|倍|届|周年|个百分点|条|项|所|座|台|套|份|平方|亩|公斤|斤|[-–]?year|years|months?|weeks?|days?|hours?|minutes?|seconds?|percent|per cent|km|kilomet|met(?:er|re)s?|m(?-u:\b)|tons?|tonnes?|mm|cm|yuan|rmb|dollars?|times|accidents?|incidents?|cases|floors?|storeys?|vehicles?|households?|st(?-u:\b)|nd(?-u:\b)|rd(?-u:\b)|th(?-u:\b)|a\.m|p\.m|o'clock|pm(?-u:\b)|am(?-u:\b)|provinces|countries|cities|mines|companies|factories|projects|coal mines|billion|million)",
     )
     .expect("not-people pattern")
 });
@@ -140,7 +140,7 @@ const MIN_CASE_AMOUNT: i64 = 1_000_000;
 
 /// "a worker died", "one teacher was injured": singular events with no numeral.
 static SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:a|an)\s+(?:[a-z-]+\s+){0,3}?(?:worker|miner|villager|man|woman|person|teacher|student|child|employee|boy|girl|resident|fisherman|labou?rer|protester|investor|veteran|driver)\b[^.;]{0,60}?\b(died|was killed|killed|was injured|injured|was hurt|was arrested|arrested|was detained|detained|went missing)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:a|an)\s+(?:[a-z-]+\s+){0,3}?(?:worker|miner|villager|man|woman|person|teacher|student|child|employee|boy|girl|resident|fisherman|labou?rer|protester|investor|veteran|driver)(?-u:\b)[^.;]{0,60}?(?-u:\b)(died|was killed|killed|was injured|injured|was hurt|was arrested|arrested|was detained|detained|went missing)(?-u:\b)")
         .expect("singular pattern")
 });
 
@@ -337,7 +337,7 @@ static MONEY_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// tells no single incident.
 pub fn is_aggregate(sentence: &str) -> bool {
     static EVENT_COUNT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)([2-9]|\d[\d,]+|[二两三四五六七八九十百千][一二两三四五六七八九十百千]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|dozens of|hundreds of|numerous))\s*(?:[a-z-]+\s+){0,3}?(accidents|incidents|cases|strikes|protests|起|宗|次事故)")
+        Regex::new(r"(?i)([2-9]|\d[\d,]+|[二两三四五六七八九十百千][一二两三四五六七八九十百千]*|(?-u:\b)(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|dozens of|hundreds of|numerous))\s*(?:[a-z-]+\s+){0,3}?(accidents|incidents|cases|strikes|protests|起|宗|次事故)")
             .expect("event-count pattern")
     });
     let has_number = sentence.chars().any(|c| c.is_ascii_digit())

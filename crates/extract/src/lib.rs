@@ -67,7 +67,8 @@ static YEAR_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Phrases that put the events that follow in the year before publication.
 static LAST_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\blast year'?s\b|\bof last year\b|去年的|去年发生").expect("last-year pattern")
+    Regex::new(r"(?i)(?-u:\b)last year'?s(?-u:\b)|(?-u:\b)of last year(?-u:\b)|去年的|去年发生")
+        .expect("last-year pattern")
 });
 
 /// An accident named by its date, as Chinese reports do: “4·9”事故, 7.23 矿难.
@@ -99,13 +100,13 @@ static CONTINUING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Phrases that refer back to the event just told ("during the incident", 事故中).
 static ANAPHORA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:during|in|after) the (?:incident|accident|disaster|collapse|explosion|blast|fire|tragedy)|\bthe (?:incident|accident|disaster|tragedy)\b|\bthe (?:collapse|explosion|blast|fire|flood|flooding|outburst|leak) (?:happened|occurred|took place|broke out|started|was)|事故中|该事故|此次事故|这起事故|事发后|事发时")
+    Regex::new(r"(?i)(?-u:\b)(?:during|in|after) the (?:incident|accident|disaster|collapse|explosion|blast|fire|tragedy)|(?-u:\b)the (?:incident|accident|disaster|tragedy)(?-u:\b)|(?-u:\b)the (?:collapse|explosion|blast|fire|flood|flooding|outburst|leak) (?:happened|occurred|took place|broke out|started|was)|事故中|该事故|此次事故|这起事故|事发后|事发时")
         .expect("anaphora pattern")
 });
 
 /// Words that tie a collapse to a physical structure (a financial "collapse" is no accident).
 static STRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(mine|mines|pit|colliery|building|roof|bridge|tunnel|wall|slope|scaffold|shaft|quarry|dam|house)|矿|楼|桥|隧道|墙|顶板|边坡|工地|房屋")
+    Regex::new(r"(?i)(?-u:\b)(mine|mines|pit|colliery|building|roof|bridge|tunnel|wall|slope|scaffold|shaft|quarry|dam|house)|矿|楼|桥|隧道|墙|顶板|边坡|工地|房屋")
         .expect("structure pattern")
 });
 
@@ -428,7 +429,7 @@ fn sentence_date(
 /// killed in the October 14 gas explosion", 2025年10月14日…瓦斯爆炸事故. Such words refer to
 /// an event told elsewhere; they do not make the sentence an accident report.
 static REFERENCED_ACCIDENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|[“\x22]\d{1,2}·\d{1,2}[”\x22]|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.? \d{1,2}(?:, \d{4})?)[^,，。;；:：.]{0,40}?(?:事故|矿难|爆炸|透水|explosion|blast|collapse|fire|flood|disaster|accident|outburst)")
+    Regex::new(r"(?i)(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|[“\x22]\d{1,2}·\d{1,2}[”\x22]|(?-u:\b)(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.? \d{1,2}(?:, \d{4})?)[^,，。;；:：.]{0,40}?(?:事故|矿难|爆炸|透水|explosion|blast|collapse|fire|flood|disaster|accident|outburst)")
         .expect("referenced accident pattern")
 });
 

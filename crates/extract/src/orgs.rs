@@ -59,13 +59,23 @@ const ZH_BOUNDARIES: &[&str] = &[
     "旗下",
     "下属",
     "隶属",
+    // Motion towards a place: 送往医院 "taken to hospital" names no hospital.
+    "送往",
+    "送至",
+    "送到",
+    "送进",
+    "转往",
+    "转至",
+    "赶往",
+    "前往",
+    "住进",
 ];
 
 /// Place endings: a name walk stops after a full administrative name (…县大河煤矿 → 大河煤矿).
 const ADMIN_ENDS: &[char] = &['省', '市', '县', '区', '旗', '盟', '州', '镇', '乡', '村'];
 
 static EN_ORG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:[A-Z][\w'’&-]*\s+){1,5}?)(Coal Mining Co\.,? Ltd\.|Coal Mining Co\.|Mining Co\.,? Ltd\.|Mining Co\.|Shoes Co\.,? Ltd\.|Co\.,? Ltd\.|Co\.|(?:Coal Mining(?: Company| Group)?|Coal Mine|Mining Company|Mining Group|Mine|Group|Company|Corporation|Corp|Hospital|Factory|Electric|Investment|Shoes)\b)")
+    Regex::new(r"(?-u:\b)((?:[A-Z][\w'’&-]*\s+){1,5}?)(Coal Mining Co\.,? Ltd\.|Coal Mining Co\.|Mining Co\.,? Ltd\.|Mining Co\.|Shoes Co\.,? Ltd\.|Co\.,? Ltd\.|Co\.|(?:Coal Mining(?: Company| Group)?|Coal Mine|Mining Company|Mining Group|Mine|Group|Company|Corporation|Corp|Hospital|Factory|Electric|Investment|Shoes)(?-u:\b))")
         .expect("English organisation pattern")
 });
 
@@ -222,6 +232,20 @@ mod tests {
         let f = find("来自几内亚某铁矿项目的消息显示,该项目承建方中兴建工公司拖欠工资");
         let names: Vec<_> = f.iter().map(|f| f.org.name.as_str()).collect();
         assert_eq!(names, vec!["中兴建工公司"]);
+    }
+
+    #[test]
+    fn being_taken_to_hospital_names_no_hospital() {
+        for text in [
+            "伤者已被送往医院救治。",
+            "两名工人被紧急送至医院抢救。",
+            "家属赶往医院。",
+        ] {
+            assert!(find(text).is_empty(), "{text}: {:?}", find(text));
+        }
+        // A real name after the verb is still found.
+        let f = find("伤者被送往县人民医院救治");
+        assert!(f.iter().all(|f| !f.org.name.starts_with("送往")));
     }
 
     #[test]

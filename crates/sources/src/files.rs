@@ -128,7 +128,11 @@ fn read_file(path: &Path, max_bytes: u64, defaults: &Meta, out: &mut Collected) 
             return;
         }
     };
-    if size > max_bytes {
+    // A JSON Lines file is a collection: the limit holds for each of its records.
+    let collection = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+    if size > max_bytes && !collection {
         out.items.push(Err(SourceError::TooLarge {
             path: path.to_path_buf(),
             size,
@@ -161,7 +165,7 @@ fn read_file(path: &Path, max_bytes: u64, defaults: &Meta, out: &mut Collected) 
     if format == Format::Record {
         // A JSON file that holds records expands to one item per record; any other
         // JSON is read as the text of a document.
-        if let Some(items) = records(&bytes, &path.display().to_string(), &meta) {
+        if let Some(items) = records(&bytes, &path.display().to_string(), &meta, max_bytes) {
             out.items.extend(items);
             return;
         }
@@ -241,5 +245,28 @@ mod tests {
         let got = collect(&[dir.path().to_path_buf()], 100, &Meta::default());
         assert!(got.items[0].is_err());
         assert!(got.items[1].is_ok());
+    }
+
+    #[test]
+    fn the_limit_holds_per_record_in_json_lines_and_per_file_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = r#"{"id":"a","text":"short"}"#;
+        let big = format!(r#"{{"id":"b","text":"{}"}}"#, "x".repeat(200));
+        std::fs::write(
+            dir.path().join("r.jsonl"),
+            format!("{small}\n{big}\n{small}\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("t.txt"), "y".repeat(200)).unwrap();
+        let got = collect(&[dir.path().to_path_buf()], 100, &Meta::default());
+        let r: Vec<_> = got.items.iter().take(3).collect();
+        // The file is over the limit, its records are not, but for the long one.
+        assert!(r[0].is_ok() && r[2].is_ok());
+        let err = r[1].as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("r.jsonl:2") && err.contains("over the limit"),
+            "{err}"
+        );
+        assert!(matches!(got.items[3], Err(SourceError::TooLarge { .. })));
     }
 }

@@ -18,6 +18,7 @@ pub(crate) fn records(
     bytes: &[u8],
     path: &str,
     defaults: &Meta,
+    max_bytes: u64,
 ) -> Option<Vec<Result<Item, SourceError>>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let trimmed = text.trim_start();
@@ -43,6 +44,16 @@ pub(crate) fn records(
             continue;
         }
         let origin = format!("{path}:{}", n + 1);
+        if line.len() as u64 > max_bytes {
+            out.push(Err(SourceError::BadRecord {
+                origin,
+                reason: format!(
+                    "{} bytes is over the limit of {max_bytes} bytes (raise it with --max-bytes)",
+                    line.len()
+                ),
+            }));
+            continue;
+        }
         match serde_json::from_str::<serde_json::Value>(line) {
             Ok(v) => out.push(record(line.as_bytes(), v, &origin, defaults)),
             Err(e) if n == 0 && out.is_empty() => {
@@ -105,7 +116,7 @@ mod tests {
     #[test]
     fn lines_become_items_and_bad_lines_errors() {
         let data = b"{\"id\":\"r1\",\"text\":\"one\",\"published\":\"2024-02-01\"}\n\n{broken\n{\"id\":\"r3\"}\n{\"id\":7,\"text\":\"seven\"}\n";
-        let got = records(data, "f.jsonl", &Meta::default()).unwrap();
+        let got = records(data, "f.jsonl", &Meta::default(), u64::MAX).unwrap();
         assert_eq!(got.len(), 4);
         let first = got[0].as_ref().unwrap();
         assert_eq!(first.doc_id, "r1");
@@ -126,9 +137,10 @@ mod tests {
             br#"[{"id":"a","text":"x"},{"id":"b","text":"y"}]"#,
             "f.json",
             &Meta::default(),
+            u64::MAX,
         )
         .unwrap();
         assert_eq!(got.len(), 2);
-        assert!(records(b"plain words", "f.json", &Meta::default()).is_none());
+        assert!(records(b"plain words", "f.json", &Meta::default(), u64::MAX).is_none());
     }
 }

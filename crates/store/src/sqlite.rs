@@ -297,14 +297,31 @@ fn candidates(tx: &Transaction, r: &Report) -> Result<BTreeSet<String>, StoreErr
             found.insert(id?);
         }
     }
+    // A shared name ties reports across provinces and languages, but two dated reports
+    // match only within days of each other: a dated report looks among undated ones
+    // and those near its own date, so the cost stays flat as the years pile up.
+    let window = candidate_window(r).map(|(start, end)| {
+        (
+            (start - chrono::Days::new(366)).to_string(),
+            end.to_string(),
+            start.to_string(),
+        )
+    });
     let mut stmt = tx.prepare_cached(
         "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
-         WHERE k.key = ?1 AND r.kind = ?2",
+         WHERE k.key = ?1 AND r.kind = ?2
+           AND (?3 IS NULL OR r.day_start IS NULL
+                OR (r.day_start >= ?3 AND r.day_start <= ?4 AND r.day_end >= ?5))",
     )?;
     for key in &r.keys {
-        let rows = stmt.query_map(params![key, kind_group(r.kind)], |row| {
-            row.get::<_, String>(0)
-        })?;
+        let (earliest, end, start) = match &window {
+            Some((a, b, c)) => (Some(a), Some(b), Some(c)),
+            None => (None, None, None),
+        };
+        let rows = stmt.query_map(
+            params![key, kind_group(r.kind), earliest, end, start],
+            |row| row.get::<_, String>(0),
+        )?;
         for id in rows {
             found.insert(id?);
         }
