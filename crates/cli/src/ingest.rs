@@ -3,15 +3,19 @@
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use recount_extract::{extract, Input};
+use recount_fetch::{Client, Fetched, Validators};
 use recount_model::{Document, PartialDate};
-use recount_sources::{discover, read, Format, Item, Meta};
+use recount_sources::{discover, is_feed, parse_feed, read, FeedEntry, Format, Item, Meta};
 use recount_store::Store;
 use recount_text::{decode, html};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct IngestArgs {
@@ -30,6 +34,56 @@ pub struct IngestArgs {
     /// Largest document accepted, in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     max_bytes: u64,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// How URLs are fetched; shared by `ingest` and `watch`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct FetchArgs {
+    /// Allow fetching from loopback, private, link-local and other non-public addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// One non-public address to allow (repeatable), e.g. an intranet feed server.
+    #[arg(long = "allow-address", value_name = "IP")]
+    pub allow_addresses: Vec<IpAddr>,
+    /// For a feed entry with only a summary, fetch the linked article: auto (when the
+    /// summary is short), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub fetch_articles: ArticleMode,
+    /// Seconds one HTTP request may take in all.
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub timeout: u64,
+    /// Minimum milliseconds between two requests to the same host.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub host_interval: u64,
+}
+
+/// When to fetch the article a feed entry links to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleMode {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A summary shorter than this (in characters) is not the article: `auto` fetches the page.
+const SHORT_SUMMARY: usize = 1000;
+
+impl FetchArgs {
+    /// The HTTP client these options describe.
+    pub fn client(&self, max_bytes: u64) -> Client {
+        Client::new(recount_fetch::Config {
+            allow_private: self.allow_private,
+            allowed_addresses: self.allow_addresses.clone(),
+            max_bytes,
+            max_decoded_bytes: max_bytes,
+            total_timeout: Duration::from_secs(self.timeout.max(1)),
+            host_interval: Duration::from_millis(self.host_interval),
+            ..recount_fetch::Config::default()
+        })
+    }
 }
 
 impl IngestArgs {
@@ -41,6 +95,13 @@ impl IngestArgs {
             source: None,
             lang: None,
             max_bytes: 10 * 1024 * 1024,
+            fetch: FetchArgs {
+                allow_private: false,
+                allow_addresses: Vec::new(),
+                fetch_articles: ArticleMode::Auto,
+                timeout: 60,
+                host_interval: 1000,
+            },
         }
     }
 }
@@ -58,28 +119,296 @@ pub struct Tally {
     pub commit_time: std::time::Duration,
 }
 
+impl Tally {
+    pub fn add(&mut self, other: &Tally) {
+        self.new += other.new;
+        self.duplicate += other.duplicate;
+        self.failed += other.failed;
+        self.incidents_new += other.incidents_new;
+        self.incidents_updated += other.incidents_updated;
+        self.commit_time += other.commit_time;
+    }
+
+    pub fn line(&self) -> String {
+        format!(
+            "documents: {} new, {} duplicate, {} failed; incidents: {} new, {} updated",
+            self.new, self.duplicate, self.failed, self.incidents_new, self.incidents_updated
+        )
+    }
+}
+
+/// Documents into the store, one transaction each, with a tally and per-input errors.
+pub struct Pipeline<'a> {
+    pub store: &'a mut dyn Store,
+    pub client: &'a Client,
+    pub articles: ArticleMode,
+    pub tally: Tally,
+    /// Set by a signal: stop between documents (the one being committed finishes).
+    pub stop: &'a AtomicBool,
+    pub bar: Option<ProgressBar>,
+}
+
+impl Pipeline<'_> {
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Prints one `error:` line (above the progress bar, if any).
+    pub fn error(&self, msg: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("error: {msg}")),
+            None => eprintln!("error: {msg}"),
+        }
+    }
+
+    fn warn(&self, msg: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("warning: {msg}")),
+            None => eprintln!("warning: {msg}"),
+        }
+    }
+
+    /// Extracts and commits one item; counts it. True when it is stored (new or duplicate).
+    pub fn item(&mut self, item: &Item) -> bool {
+        let mut failure = None;
+        let t = ingest_items(&mut *self.store, std::iter::once(Ok(item.clone())), |e| {
+            if let Event::Failed(msg) = e {
+                failure = Some(msg.to_string());
+            }
+        });
+        self.tally.add(&t);
+        match failure {
+            Some(msg) => {
+                self.error(&msg);
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Counts and reports an input that failed before it became a document.
+    pub fn failed(&mut self, msg: &str) {
+        self.error(msg);
+        self.tally.failed += 1;
+    }
+
+    /// Ingests every entry of a feed. With `seen_key`, entries taken before from that
+    /// feed are skipped and the ones taken now are remembered (what `watch` does).
+    /// Returns the number of entries taken.
+    pub fn feed(
+        &mut self,
+        bytes: &[u8],
+        origin: &str,
+        defaults: &Meta,
+        seen_key: Option<&str>,
+    ) -> usize {
+        let entries = match parse_feed(bytes, origin, defaults) {
+            Ok(e) => e,
+            Err(e) => {
+                self.failed(&e.to_string());
+                return 0;
+            }
+        };
+        let mut taken = 0;
+        for entry in entries {
+            if self.stopped() {
+                break;
+            }
+            if let Some(feed) = seen_key {
+                match self.store.feed_item_seen(feed, &entry.item.doc_id) {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(e) => {
+                        self.failed(&format!("{}: {e}", entry.item.origin));
+                        continue;
+                    }
+                }
+            }
+            let item = self.article_or_entry(entry);
+            if self.item(&item) {
+                taken += 1;
+                if let Some(feed) = seen_key {
+                    if let Err(e) = self.store.mark_feed_item_seen(feed, &item.doc_id) {
+                        self.error(&format!("{}: {e}", item.origin));
+                    }
+                }
+            }
+        }
+        taken
+    }
+
+    /// The entry itself, or the article it links to when the entry is only a summary
+    /// and the mode asks for it. A failed article fetch keeps the summary, with a warning.
+    fn article_or_entry(&self, entry: FeedEntry) -> Item {
+        let Some(link) = entry.link.as_deref() else {
+            return entry.item;
+        };
+        let wanted = match self.articles {
+            ArticleMode::Never => false,
+            ArticleMode::Always => true,
+            ArticleMode::Auto => {
+                entry.summary_only
+                    && String::from_utf8_lossy(&entry.item.bytes).chars().count() < SHORT_SUMMARY
+            }
+        };
+        if !wanted {
+            return entry.item;
+        }
+        match self.client.get(link, &Validators::default()) {
+            Ok(Fetched::Body(resp)) => Item {
+                origin: format!("{} (article {})", entry.item.origin, resp.url),
+                format: format_of_body(resp.content_type.as_deref(), &resp.body),
+                bytes: resp.body,
+                ..entry.item
+            },
+            Ok(Fetched::NotModified { .. }) => entry.item,
+            Err(e) => {
+                self.warn(&format!("{e}; keeping the feed's summary"));
+                entry.item
+            }
+        }
+    }
+
+    /// Fetches a URL and ingests it: a feed's entries, or the page as one document.
+    pub fn url(&mut self, url: &str, defaults: &Meta) {
+        match self.client.get(url, &Validators::default()) {
+            Ok(Fetched::Body(resp)) => {
+                if is_feed(&resp.body) {
+                    self.feed(&resp.body, url, defaults, None);
+                } else {
+                    let item = Item {
+                        doc_id: url.to_string(),
+                        origin: url.to_string(),
+                        format: format_of_body(resp.content_type.as_deref(), &resp.body),
+                        bytes: resp.body,
+                        meta: Meta {
+                            url: Some(resp.url),
+                            ..Meta::default()
+                        }
+                        .or(defaults),
+                        text: None,
+                    };
+                    self.item(&item);
+                }
+            }
+            Ok(Fetched::NotModified { url }) => {
+                self.failed(&format!("{url}: the server answered 304 to a plain GET"))
+            }
+            Err(e) => self.failed(&e.to_string()),
+        }
+    }
+}
+
+/// HTML when the server says so or the body starts like markup; plain text otherwise.
+fn format_of_body(content_type: Option<&str>, body: &[u8]) -> Format {
+    let ct = content_type.unwrap_or_default().to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+    if ct.contains("html") || head.trim_start().starts_with('<') {
+        Format::Html
+    } else {
+        Format::Text
+    }
+}
+
+fn is_url(input: &str) -> bool {
+    let lower = input.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// A feed file: `.rss`/`.atom` by name, `.xml`/`.json` when the content is a feed.
+fn feed_file(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("rss" | "atom") => true,
+        Some("xml" | "json") => {
+            let mut head = [0u8; 1024];
+            std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+                .is_ok_and(|n| is_feed(&head[..n]))
+        }
+        _ => false,
+    }
+}
+
 pub fn run(store: &mut dyn Store, args: &IngestArgs) -> Result<ExitCode> {
-    let files = discover(&args.paths);
-    let bar = ProgressBar::new(files.len() as u64);
+    let defaults = Meta {
+        published: args.published.clone(),
+        source: args.source.clone(),
+        lang: args.lang.clone(),
+        title: None,
+        url: None,
+    };
+    let (urls, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = args
+        .paths
+        .iter()
+        .partition(|p| p.to_str().is_some_and(is_url));
+    let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+    let discovered = if paths.is_empty() {
+        Vec::new()
+    } else {
+        discover(&paths)
+    };
+    let (feeds, files): (Vec<_>, Vec<_>) = discovered
+        .into_iter()
+        .partition(|f| f.as_ref().is_ok_and(|p| feed_file(p)));
+    let bar = ProgressBar::new((files.len() + feeds.len() + urls.len()) as u64);
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed} {msg}")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} inputs {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let tally = ingest_items(store, items(files, args, Some(&bar)), |event| {
+    let mut tally = ingest_items(store, items(files, args, Some(&bar)), |event| {
         if let Event::Failed(msg) = event {
             bar.suspend(|| eprintln!("error: {msg}"));
         }
     });
+    let client = args.fetch.client(args.max_bytes);
+    let never = AtomicBool::new(false);
+    let mut p = Pipeline {
+        store,
+        client: &client,
+        articles: args.fetch.fetch_articles,
+        tally: Tally::default(),
+        stop: &never,
+        bar: Some(bar.clone()),
+    };
+    for path in feeds.into_iter().flatten() {
+        bar.inc(1);
+        match read_bounded(&path, args.max_bytes) {
+            Ok(bytes) => {
+                p.feed(&bytes, &path.display().to_string(), &defaults, None);
+            }
+            Err(msg) => p.failed(&msg),
+        }
+    }
+    for url in urls {
+        bar.inc(1);
+        p.url(&url.to_string_lossy(), &defaults);
+    }
+    tally.add(&p.tally);
     bar.finish_and_clear();
-    println!(
-        "documents: {} new, {} duplicate, {} failed; incidents: {} new, {} updated",
-        tally.new, tally.duplicate, tally.failed, tally.incidents_new, tally.incidents_updated
-    );
+    println!("{}", tally.line());
     Ok(if tally.failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A feed file's bytes, refused unread when over the limit.
+fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?
+        .len();
+    if size > max_bytes {
+        return Err(format!(
+            "{}: {size} bytes is over the limit of {max_bytes} bytes (raise it with --max-bytes)",
+            path.display()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
 }
 
 /// Every item of the files found, in order; a file that cannot be read is one failed item.

@@ -4,6 +4,7 @@
 //! (which resolves), and store → export. It owns argument parsing, progress and exit
 //! status; no pipeline logic lives here.
 
+mod alerts;
 mod bench;
 mod ingest;
 mod ledger;
@@ -11,6 +12,7 @@ mod output;
 mod place_filter;
 mod review;
 mod serve;
+mod watch;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -41,8 +43,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Archive documents and extract their incidents (files, folders, JSON Lines).
+    /// Archive documents and extract their incidents (files, folders, JSON Lines, feeds, URLs).
     Ingest(ingest::IngestArgs),
+    /// Poll feeds on a schedule, ingest new entries and deliver alerts, until stopped.
+    Watch(watch::WatchArgs),
     /// List incidents.
     Incidents(ListArgs),
     /// Show one incident: facts, every claim with its source and quote, the sources.
@@ -240,6 +244,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // Publish what was archived: a signed checkpoint over the grown log.
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             Ok(code)
+        }
+        Command::Watch(args) => {
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            let mut store = open()?;
+            watch::run(store.as_mut(), &keys, &args)
         }
         Command::Incidents(args) => {
             let store = open()?;

@@ -1,10 +1,12 @@
 //! Sources: where documents come from. Each input kind is one module that turns a
 //! path into [`Item`]s — the exact bytes to archive plus what the source says about
-//! them — or a per-item error that names the input. Nothing here decodes or extracts.
+//! them (files, folders, records, feed entries) — or a per-item error that names the input. Nothing here decodes or extracts.
 
+mod feeds;
 mod files;
 mod records;
 
+pub use feeds::{is_feed, parse_feed, FeedEntry};
 pub use files::{collect, discover, read, Collected};
 
 use serde::Deserialize;
@@ -86,6 +88,8 @@ pub enum SourceError {
     BadRecord { origin: String, reason: String },
     #[error("{path}: sidecar metadata is not valid JSON: {reason}")]
     BadSidecar { path: PathBuf, reason: String },
+    #[error("{origin}: not a valid feed: {reason}")]
+    BadFeed { origin: String, reason: String },
     #[error("{path}: no such file or folder")]
     Missing { path: PathBuf },
 }

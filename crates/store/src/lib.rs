@@ -180,6 +180,19 @@ pub struct Change {
     pub incident: String,
 }
 
+/// What `recount watch` keeps about one feed between polls.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedState {
+    pub url: String,
+    /// Validators of the last fetched body, for a conditional GET.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// When the feed was last polled (RFC 3339, UTC).
+    pub last_poll: Option<String>,
+    /// What the last poll found: `ok: N new`, `not modified`, or the error.
+    pub last_status: Option<String>,
+}
+
 /// Counts of what the store holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -284,4 +297,35 @@ pub trait Store {
 
     /// Revokes a token by name; false when no live token has that name.
     fn revoke_token(&mut self, name: &str) -> Result<bool, StoreError>;
+
+    /// The `seq` of the latest change (0 when there is none).
+    fn latest_change(&self) -> Result<i64, StoreError>;
+
+    /// A feed's polling state, if it was polled before.
+    fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError>;
+
+    /// Writes a feed's polling state (insert or replace).
+    fn save_feed_state(&mut self, state: &FeedState) -> Result<(), StoreError>;
+
+    /// True when the entry `item` of `feed` was taken before.
+    fn feed_item_seen(&self, feed: &str, item: &str) -> Result<bool, StoreError>;
+
+    /// Records that the entry `item` of `feed` was taken.
+    fn mark_feed_item_seen(&mut self, feed: &str, item: &str) -> Result<(), StoreError>;
+
+    /// The last change-feed `seq` an alert consumer handled, if it ran before.
+    fn alert_cursor(&self, consumer: &str) -> Result<Option<i64>, StoreError>;
+
+    fn set_alert_cursor(&mut self, consumer: &str, seq: i64) -> Result<(), StoreError>;
+
+    /// The fingerprint of what `rule` last announced about `incident`.
+    fn alert_fingerprint(&self, rule: &str, incident: &str) -> Result<Option<String>, StoreError>;
+
+    /// Records that `rule` announced `incident` in the state `fingerprint`.
+    fn record_alert(
+        &mut self,
+        rule: &str,
+        incident: &str,
+        fingerprint: &str,
+    ) -> Result<(), StoreError>;
 }

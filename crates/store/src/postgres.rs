@@ -160,6 +160,34 @@ const MIGRATIONS: &[&str] = &[
         revoked_at TEXT
     );
     "#,
+    // 6: monitoring: each feed's polling state and the entries already taken from it,
+    // each alert consumer's place in the change feed, and what each rule last announced.
+    r#"
+    CREATE TABLE feed_state (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        last_poll TEXT,
+        last_status TEXT
+    );
+    CREATE TABLE feed_seen (
+        feed TEXT NOT NULL,
+        item TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed, item)
+    );
+    CREATE TABLE alert_cursors (
+        consumer TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL
+    );
+    CREATE TABLE alerts_sent (
+        rule TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (rule, incident)
+    );
+    "#,
 ];
 
 /// A store in a PostgreSQL database, safe to share between processes.

@@ -5,8 +5,8 @@
 
 use crate::db::{args, Db, Row, Value};
 use crate::{
-    log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, Filter,
-    IncidentDetail, ReextractOutcome, Reviewer, Role, StoreError, Token,
+    log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, FeedState,
+    Filter, IncidentDetail, ReextractOutcome, Reviewer, Role, StoreError, Token,
 };
 use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
@@ -770,6 +770,108 @@ pub(crate) fn revoke_token(db: &dyn Db, name: &str) -> Result<bool, StoreError> 
     Ok(n > 0)
 }
 
+pub(crate) fn latest_change(db: &dyn Db) -> Result<i64, StoreError> {
+    db.query_one("SELECT COALESCE(MAX(seq), 0) FROM incident_changes", &[])?
+        .int(0)
+}
+
+pub(crate) fn feed_state(db: &dyn Db, url: &str) -> Result<Option<FeedState>, StoreError> {
+    db.query_opt(
+        "SELECT url, etag, last_modified, last_poll, last_status FROM feed_state WHERE url = ?1",
+        args![url],
+    )?
+    .map(|r| {
+        Ok(FeedState {
+            url: r.text(0)?,
+            etag: r.opt_text(1)?,
+            last_modified: r.opt_text(2)?,
+            last_poll: r.opt_text(3)?,
+            last_status: r.opt_text(4)?,
+        })
+    })
+    .transpose()
+}
+
+pub(crate) fn save_feed_state(db: &dyn Db, st: &FeedState) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO feed_state(url, etag, last_modified, last_poll, last_status)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,
+             last_modified = excluded.last_modified, last_poll = excluded.last_poll,
+             last_status = excluded.last_status",
+        args![
+            &st.url,
+            st.etag.clone(),
+            st.last_modified.clone(),
+            st.last_poll.clone(),
+            st.last_status.clone()
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn feed_item_seen(db: &dyn Db, feed: &str, item: &str) -> Result<bool, StoreError> {
+    db.exists(
+        "SELECT 1 FROM feed_seen WHERE feed = ?1 AND item = ?2",
+        args![feed, item],
+    )
+}
+
+pub(crate) fn mark_feed_item_seen(db: &dyn Db, feed: &str, item: &str) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO feed_seen(feed, item, seen_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(feed, item) DO NOTHING",
+        args![feed, item, now()],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn alert_cursor(db: &dyn Db, consumer: &str) -> Result<Option<i64>, StoreError> {
+    db.query_opt(
+        "SELECT seq FROM alert_cursors WHERE consumer = ?1",
+        args![consumer],
+    )?
+    .map(|r| r.int(0))
+    .transpose()
+}
+
+pub(crate) fn set_alert_cursor(db: &dyn Db, consumer: &str, seq: i64) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO alert_cursors(consumer, seq) VALUES (?1, ?2)
+         ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq",
+        args![consumer, seq],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn alert_fingerprint(
+    db: &dyn Db,
+    rule: &str,
+    incident: &str,
+) -> Result<Option<String>, StoreError> {
+    db.query_opt(
+        "SELECT fingerprint FROM alerts_sent WHERE rule = ?1 AND incident = ?2",
+        args![rule, incident],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
+}
+
+pub(crate) fn record_alert(
+    db: &dyn Db,
+    rule: &str,
+    incident: &str,
+    fingerprint: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO alerts_sent(rule, incident, fingerprint, sent_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(rule, incident) DO UPDATE SET fingerprint = excluded.fingerprint,
+             sent_at = excluded.sent_at",
+        args![rule, incident, fingerprint, now()],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn counts(db: &dyn Db) -> Result<Counts, StoreError> {
     Ok(Counts {
         documents: count(db, "documents")?,
@@ -836,6 +938,56 @@ macro_rules! impl_store {
             }
             fn revoke_token(&mut self, name: &str) -> Result<bool, $crate::StoreError> {
                 self.write(|tx| $crate::store::revoke_token(tx, name))
+            }
+            fn latest_change(&self) -> Result<i64, $crate::StoreError> {
+                $crate::store::latest_change(&self.reader())
+            }
+            fn feed_state(
+                &self,
+                url: &str,
+            ) -> Result<Option<$crate::FeedState>, $crate::StoreError> {
+                $crate::store::feed_state(&self.reader(), url)
+            }
+            fn save_feed_state(
+                &mut self,
+                st: &$crate::FeedState,
+            ) -> Result<(), $crate::StoreError> {
+                self.write(|tx| $crate::store::save_feed_state(tx, st))
+            }
+            fn feed_item_seen(&self, feed: &str, item: &str) -> Result<bool, $crate::StoreError> {
+                $crate::store::feed_item_seen(&self.reader(), feed, item)
+            }
+            fn mark_feed_item_seen(
+                &mut self,
+                feed: &str,
+                item: &str,
+            ) -> Result<(), $crate::StoreError> {
+                self.write(|tx| $crate::store::mark_feed_item_seen(tx, feed, item))
+            }
+            fn alert_cursor(&self, consumer: &str) -> Result<Option<i64>, $crate::StoreError> {
+                $crate::store::alert_cursor(&self.reader(), consumer)
+            }
+            fn set_alert_cursor(
+                &mut self,
+                consumer: &str,
+                seq: i64,
+            ) -> Result<(), $crate::StoreError> {
+                self.write(|tx| $crate::store::set_alert_cursor(tx, consumer, seq))
+            }
+            fn alert_fingerprint(
+                &self,
+                rule: &str,
+                incident: &str,
+            ) -> Result<Option<String>, $crate::StoreError> {
+                $crate::store::alert_fingerprint(&self.reader(), rule, incident)
+            }
+            fn record_alert(
+                &mut self,
+                rule: &str,
+                incident: &str,
+                fingerprint: &str,
+            ) -> Result<(), $crate::StoreError> {
+                self.write(|tx| $crate::store::record_alert(tx, rule, incident, fingerprint))
             }
             fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, $crate::StoreError> {
                 $crate::store::original(&self.reader(), sha256)

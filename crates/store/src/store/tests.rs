@@ -419,3 +419,48 @@ fn tokens_are_found_by_secret_hash_until_revoked_on(open: Open) {
     assert!(store.token_by_secret("aa11").unwrap().is_none());
     assert!(store.tokens().unwrap()[0].revoked_at.is_some());
 }
+
+#[test]
+fn feed_and_alert_state_is_kept_and_replaced() {
+    each_backend(feed_and_alert_state_is_kept_and_replaced_on);
+}
+
+fn feed_and_alert_state_is_kept_and_replaced_on(open: Open) {
+    let mut store = open();
+    assert_eq!(store.feed_state("http://f.example/rss").unwrap(), None);
+    let st = FeedState {
+        url: "http://f.example/rss".into(),
+        etag: Some("\"e1\"".into()),
+        last_modified: None,
+        last_poll: Some("2026-11-23T10:00:00Z".into()),
+        last_status: Some("ok: 2 new".into()),
+    };
+    store.save_feed_state(&st).unwrap();
+    store
+        .save_feed_state(&FeedState {
+            etag: Some("\"e2\"".into()),
+            ..st
+        })
+        .unwrap();
+    assert!(!store.feed_item_seen("f", "i1").unwrap());
+    store.mark_feed_item_seen("f", "i1").unwrap();
+    store.mark_feed_item_seen("f", "i1").unwrap();
+    assert_eq!(store.alert_cursor("rules").unwrap(), None);
+    store.set_alert_cursor("rules", 7).unwrap();
+    store.set_alert_cursor("rules", 9).unwrap();
+    store.record_alert("r", "inc", "fp1").unwrap();
+    store.record_alert("r", "inc", "fp2").unwrap();
+
+    let st = store.feed_state("http://f.example/rss").unwrap().unwrap();
+    assert_eq!(st.etag.as_deref(), Some("\"e2\""));
+    assert_eq!(st.last_status.as_deref(), Some("ok: 2 new"));
+    assert!(store.feed_item_seen("f", "i1").unwrap());
+    assert!(!store.feed_item_seen("f", "i2").unwrap());
+    assert_eq!(store.alert_cursor("rules").unwrap(), Some(9));
+    assert_eq!(
+        store.alert_fingerprint("r", "inc").unwrap().as_deref(),
+        Some("fp2")
+    );
+    assert_eq!(store.alert_fingerprint("r", "other").unwrap(), None);
+    assert_eq!(store.latest_change().unwrap(), 0);
+}
