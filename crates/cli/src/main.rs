@@ -125,22 +125,8 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ListArgs {
-    /// accident, strike, protest, corruption, enforcement, crime, other
-    #[arg(long = "type")]
-    kind: Option<String>,
-    /// Earliest date (YYYY-MM-DD, YYYY-MM or YYYY).
-    #[arg(long)]
-    from: Option<String>,
-    /// Latest date (YYYY-MM-DD, YYYY-MM or YYYY).
-    #[arg(long)]
-    to: Option<String>,
-    /// A place by name (内蒙古, Inner Mongolia, 榆次区) or adcode; includes everything inside it.
-    #[arg(long)]
-    place: Option<String>,
-    #[arg(long)]
-    min_dead: Option<i64>,
-    #[arg(long)]
-    limit: Option<usize>,
+    #[command(flatten)]
+    filter: place_filter::FilterArgs,
     #[arg(long, value_enum, default_value = "table")]
     format: ListFormat,
 }
@@ -252,7 +238,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Incidents(args) => {
             let store = open()?;
-            let filter = place_filter::filter(&args)?;
+            let filter = args.filter.to_filter()?;
             output::list(store.as_ref(), &filter, args.format)?;
             Ok(ExitCode::SUCCESS)
         }

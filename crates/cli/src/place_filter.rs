@@ -1,12 +1,42 @@
-//! Turns `recount incidents` flags into a store filter; place names go through the
+//! Turns the listing flags (`recount incidents`, `search`, `stats`) into a store filter; place names go through the
 //! gazetteer so that 内蒙古, "Inner Mongolia" and 150000 mean the same.
 
-use crate::ListArgs;
 use anyhow::{bail, Result};
 use recount_model::{IncidentType, PartialDate};
 use recount_store::Filter;
 
-pub fn filter(args: &ListArgs) -> Result<Filter> {
+/// The filter flags every listing-like command shares (`incidents`, `search`, `stats`, …).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// accident, strike, protest, corruption, enforcement, crime, other
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// Earliest date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Latest date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// A place by name (内蒙古, Inner Mongolia, 榆次区) or adcode; includes everything inside it.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Only incidents with at least this many dead (best figure).
+    #[arg(long)]
+    pub min_dead: Option<i64>,
+    /// At most this many incidents.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+impl FilterArgs {
+    /// The store filter these flags describe; a bad date, type or place is an error naming
+    /// its flag.
+    pub fn to_filter(&self) -> Result<Filter> {
+        filter(self)
+    }
+}
+
+fn filter(args: &FilterArgs) -> Result<Filter> {
     let date = |s: &Option<String>, flag: &str| -> Result<Option<PartialDate>> {
         s.as_deref()
             .map(|v| {
