@@ -210,9 +210,11 @@ fn ingest(store: &mut dyn Store, args: &IngestArgs) -> Result<()> {
         documents as f64 / spent
     );
     println!(
-        "committing took {:.1} s of the {spent:.1} s ({:.0}%); extraction ran on {} threads beside it",
+        "committing took {:.1} s of the {spent:.1} s ({:.0}%) in {} transactions ({:.1} documents each); extraction ran on {} threads beside it",
         tally.commit_time.as_secs_f64(),
         tally.commit_time.as_secs_f64() / spent * 100.0,
+        tally.runs,
+        documents as f64 / tally.runs.max(1) as f64,
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(

@@ -6,7 +6,7 @@ use recount_extract::{extract, Input};
 use recount_fetch::{Client, Fetched, Validators};
 use recount_model::{Document, PartialDate};
 use recount_sources::{discover, is_feed, parse_feed, read, FeedEntry, Format, Item, Meta};
-use recount_store::Store;
+use recount_store::{CommitOutcome, Pending, Store};
 use recount_text::{decode, html};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -117,6 +117,9 @@ pub struct Tally {
     /// Time this thread spent committing (the rest went to reading and waiting for
     /// extraction), for `recount bench ingest`.
     pub commit_time: std::time::Duration,
+    /// Runs of documents handed to the store together (each one transaction unless a
+    /// document in it failed), for `recount bench ingest`.
+    pub runs: usize,
 }
 
 impl Tally {
@@ -127,6 +130,7 @@ impl Tally {
         self.incidents_new += other.incidents_new;
         self.incidents_updated += other.incidents_updated;
         self.commit_time += other.commit_time;
+        self.runs += other.runs;
     }
 
     pub fn line(&self) -> String {
@@ -461,8 +465,9 @@ enum Slot {
 }
 
 /// Ingests `items` into `store`: decoding and extraction run on one thread per core,
-/// while this thread checks for duplicates and commits, one transaction per document, in
-/// the order the items came (so ids and messages do not depend on thread timing).
+/// while this thread checks for duplicates and commits, in the order the items came (so
+/// ids and messages do not depend on thread timing). Runs of ready documents share a
+/// transaction.
 /// `on_item` hears about each item as it is settled.
 pub fn ingest_items(
     store: &mut dyn Store,
@@ -470,8 +475,10 @@ pub fn ingest_items(
     mut on_item: impl FnMut(Event),
 ) -> Tally {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Enough work in flight to keep every worker busy while a commit runs.
-    let in_flight = workers as u64 * 16;
+    // Enough work in flight to keep every worker busy while a commit runs, and to let
+    // a full run of documents gather for one transaction when committing is the
+    // bottleneck.
+    let in_flight = (workers * 16 + MAX_RUN) as u64;
     let mut tally = Tally::default();
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Item, String)>(in_flight as usize);
@@ -480,7 +487,9 @@ pub fn ingest_items(
         for _ in 0..workers {
             let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
-            scope.spawn(move || loop {
+            let spawned = std::thread::Builder::new()
+                .name("extract".into())
+                .spawn_scoped(scope, move || loop {
                 let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                 let Ok((seq, item, sha256)) = job else { break };
                 let origin = item.origin.clone();
@@ -496,6 +505,9 @@ pub fn ingest_items(
                     break;
                 }
             });
+            // A worker the system would not start is simply missing; with none at all,
+            // every item is settled below as failed, by name.
+            drop(spawned);
         }
         drop(done_tx);
         let mut items = items.fuse();
@@ -504,6 +516,8 @@ pub fn ingest_items(
         // Items handed to the workers and not yet back.
         let mut working = 0u64;
         let mut ready: BTreeMap<u64, Slot> = BTreeMap::new();
+        // Since when the next document to commit has been ready, while waiting for more.
+        let mut waiting_since: Option<std::time::Instant> = None;
         loop {
             while !exhausted && sent - settled < in_flight {
                 let Some(next) = items.next() else {
@@ -537,11 +551,43 @@ pub fn ingest_items(
                     }
                 }
             }
-            while let Some(slot) = ready.remove(&settled) {
-                settled += 1;
+            // Whatever is ready in order goes to the store together: one transaction for
+            // the run, so its cost is shared. While workers are busy, a short run waits a
+            // moment for company: a transaction's fixed cost (writing the pages it
+            // touched) is most of a document's.
+            let gathered = (settled..)
+                .take(MIN_RUN)
+                .take_while(|seq| ready.contains_key(seq))
+                .count();
+            let waited = match (gathered, waiting_since) {
+                (0, _) => {
+                    waiting_since = None;
+                    None
+                }
+                (_, Some(since)) => Some(since.elapsed()),
+                (_, None) => {
+                    waiting_since = Some(std::time::Instant::now());
+                    Some(std::time::Duration::ZERO)
+                }
+            };
+            let patient = gathered < MIN_RUN && working > 0 && waited.is_some_and(|w| w < MAX_WAIT);
+            while !patient {
+                waiting_since = None;
+                let mut run = Vec::new();
+                while run.len() < MAX_RUN {
+                    let Some(slot) = ready.remove(&settled) else {
+                        break;
+                    };
+                    settled += 1;
+                    run.push(slot);
+                }
+                if run.is_empty() {
+                    break;
+                }
                 let start = std::time::Instant::now();
-                settle(store, slot, &mut tally, &mut on_item);
+                settle(store, run, &mut tally, &mut on_item);
                 tally.commit_time += start.elapsed();
+                tally.runs += 1;
             }
             if exhausted && settled == sent {
                 break;
@@ -550,13 +596,22 @@ pub fn ingest_items(
                 // Nothing is out with the workers: read on.
                 continue;
             }
-            match done_rx.recv() {
-                Ok((seq, slot)) => {
+            let next = match waited {
+                Some(w) if patient => match done_rx.recv_timeout(MAX_WAIT.saturating_sub(w)) {
+                    Ok(done) => Some(done),
+                    // Waited long enough: the next turn commits what there is.
+                    Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => None,
+                },
+                _ => done_rx.recv().ok(),
+            };
+            match next {
+                Some((seq, slot)) => {
                     working -= 1;
                     ready.insert(seq, slot);
                 }
                 // Every worker is gone: settle what is left as failed.
-                Err(_) => {
+                None => {
                     working = 0;
                     for seq in settled..sent {
                         ready.entry(seq).or_insert_with(|| {
@@ -570,33 +625,79 @@ pub fn ingest_items(
     tally
 }
 
-/// Commits one prepared document, or counts a duplicate or a failure.
-fn settle(store: &mut dyn Store, slot: Slot, tally: &mut Tally, on_item: &mut impl FnMut(Event)) {
-    match slot {
-        Slot::Duplicate => {
-            tally.duplicate += 1;
-            on_item(Event::Duplicate);
-        }
-        Slot::Failed(msg) => {
-            tally.failed += 1;
-            on_item(Event::Failed(&msg));
-        }
-        Slot::Ready(p) => match store.commit(&p.doc, &p.bytes, &p.reports) {
-            Ok(outcome) if outcome.duplicate => {
+/// The most documents committed in one transaction: bounds what a crash can roll back
+/// and how long readers wait for new incidents.
+const MAX_RUN: usize = 256;
+
+/// A run this long is committed without waiting for more.
+const MIN_RUN: usize = 64;
+
+/// The longest a ready document waits for others to share its transaction.
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Commits a run of prepared documents (in one transaction when none fails),
+/// and counts duplicates and failures, in input order.
+fn settle(
+    store: &mut dyn Store,
+    run: Vec<Slot>,
+    tally: &mut Tally,
+    on_item: &mut impl FnMut(Event),
+) {
+    let pending: Vec<Pending<'_>> = run
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Ready(p) => Some(Pending {
+                doc: &p.doc,
+                bytes: &p.bytes,
+                reports: &p.reports,
+            }),
+            _ => None,
+        })
+        .collect();
+    let outcomes: Vec<Result<CommitOutcome, String>> = if pending.is_empty() {
+        Vec::new()
+    } else {
+        store
+            .commit_batch(&pending)
+            .into_iter()
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect()
+    };
+    let mut outcomes = outcomes.into_iter();
+    for slot in &run {
+        match slot {
+            Slot::Duplicate => {
                 tally.duplicate += 1;
                 on_item(Event::Duplicate);
             }
-            Ok(outcome) => {
-                tally.new += 1;
-                tally.incidents_new += outcome.new_incidents;
-                tally.incidents_updated += outcome.updated_incidents;
-                on_item(Event::Committed);
-            }
-            Err(e) => {
+            Slot::Failed(msg) => {
                 tally.failed += 1;
-                on_item(Event::Failed(&format!("{}: {e}", p.doc.id)));
+                on_item(Event::Failed(msg));
             }
-        },
+            Slot::Ready(p) => match outcomes.next() {
+                Some(Ok(outcome)) if outcome.duplicate => {
+                    tally.duplicate += 1;
+                    on_item(Event::Duplicate);
+                }
+                Some(Ok(outcome)) => {
+                    tally.new += 1;
+                    tally.incidents_new += outcome.new_incidents;
+                    tally.incidents_updated += outcome.updated_incidents;
+                    on_item(Event::Committed);
+                }
+                Some(Err(e)) => {
+                    tally.failed += 1;
+                    on_item(Event::Failed(&format!("{}: {e}", p.doc.id)));
+                }
+                None => {
+                    tally.failed += 1;
+                    on_item(Event::Failed(&format!(
+                        "{}: the store gave no outcome for this document",
+                        p.doc.id
+                    )));
+                }
+            },
+        }
     }
 }
 

@@ -196,7 +196,7 @@ fn first_cue(after: &str) -> Option<(usize, FigureKind)> {
 /// protest, where a count of people is a count of participants; `voice` is who speaks
 /// when the sentence names no one (officials, in an official notice).
 pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraft> {
-    let hits = lexicon().hits(sentence);
+    let hits = lexicon().hits_in(sentence, &["speaker", "dispute"]);
     let speaker = hits
         .iter()
         .filter(|h| h.entry.field == "speaker")

@@ -443,9 +443,8 @@ fn type_hits(text: &str) -> Vec<(IncidentType, u32)> {
         .map(|m| (m.start(), m.end()))
         .collect();
     lexicon()
-        .hits(text)
+        .hits_in(text, &["type"])
         .into_iter()
-        .filter(|h| h.entry.field == "type")
         .filter_map(|h| {
             let kind = h.entry.value.parse::<IncidentType>().ok()?;
             let term = text[h.start..h.end].to_lowercase();
@@ -711,10 +710,8 @@ fn lang_of(text: &str) -> &'static str {
 /// The value of a facet field with the most lexicon weight in `text`.
 fn facet(text: &str, field: &str) -> Option<String> {
     let mut scores: BTreeMap<&str, u32> = BTreeMap::new();
-    for h in lexicon().hits(text) {
-        if h.entry.field == field {
-            *scores.entry(h.entry.value.as_str()).or_default() += h.entry.weight;
-        }
+    for h in lexicon().hits_in(text, &[field]) {
+        *scores.entry(h.entry.value.as_str()).or_default() += h.entry.weight;
     }
     scores
         .into_iter()

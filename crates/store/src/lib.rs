@@ -24,12 +24,21 @@ pub use sqlite::SqliteStore;
 
 use recount_model::{Document, Incident, IncidentType, Report};
 
+/// A PostgreSQL error in words: the server's own message (the driver's display of a
+/// server error is only "db error").
+fn pg_message(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
+    }
+}
+
 /// Errors of the store, each naming what failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL error: {0}")]
+    #[error("PostgreSQL error: {}", pg_message(.0))]
     Postgres(#[from] ::postgres::Error),
     #[error("unexpected value in the database: {0}")]
     Column(String),
@@ -141,6 +150,14 @@ pub struct CommitOutcome {
     pub updated_incidents: usize,
 }
 
+/// One document waiting to be committed: its metadata, original bytes and reports.
+#[derive(Debug, Clone, Copy)]
+pub struct Pending<'a> {
+    pub doc: &'a Document,
+    pub bytes: &'a [u8],
+    pub reports: &'a [Report],
+}
+
 /// An incident with everything behind it, for `recount show`.
 #[derive(Debug, Clone)]
 pub struct IncidentDetail {
@@ -214,6 +231,11 @@ pub trait Store {
         bytes: &[u8],
         reports: &[Report],
     ) -> Result<CommitOutcome, StoreError>;
+
+    /// Commits several documents, in order, sharing one transaction when they all succeed.
+    /// The outcome of each is what `commit` would have given: one that fails is rolled
+    /// back alone and reported in its place while the others land.
+    fn commit_batch(&mut self, docs: &[Pending<'_>]) -> Vec<Result<CommitOutcome, StoreError>>;
 
     /// Incidents matching a filter, latest first.
     fn incidents(&self, filter: &Filter) -> Result<Vec<Incident>, StoreError>;

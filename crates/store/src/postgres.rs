@@ -188,6 +188,21 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (rule, incident)
     );
     "#,
+    // 7: indexes for the matching and linking that every commit runs, so their cost
+    // stays flat as the store grows; `prefecture` (the first four digits of the adcode)
+    // is what linking looks incidents up by.
+    "
+    CREATE INDEX IF NOT EXISTS report_keys_report ON report_keys(report);
+    CREATE INDEX IF NOT EXISTS reports_document ON reports(document);
+    CREATE INDEX IF NOT EXISTS incident_aliases_incident ON incident_aliases(incident);
+    DROP INDEX IF EXISTS reports_block;
+    CREATE INDEX reports_block ON reports(block, kind, day_start);
+    DROP INDEX IF EXISTS incidents_adcode;
+    CREATE INDEX incidents_adcode_day ON incidents(adcode, day_start);
+    ALTER TABLE incidents ADD COLUMN prefecture TEXT;
+    UPDATE incidents SET prefecture = substr(adcode, 1, 4) WHERE adcode IS NOT NULL;
+    CREATE INDEX incidents_prefecture_day ON incidents(prefecture, day_start);
+    ",
 ];
 
 /// A store in a PostgreSQL database, safe to share between processes.
@@ -198,6 +213,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// Runs raw SQL on the connection: for tests that need to break the store on purpose.
+    #[cfg(test)]
+    pub(crate) fn run_sql(&self, sql: &str) -> Result<(), StoreError> {
+        self.reader().batch(sql)
+    }
+
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`, without TLS)
     /// and brings the schema up to date. Several processes may do this at once.
     pub fn connect(url: &str) -> Result<Self, StoreError> {

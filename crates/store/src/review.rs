@@ -14,6 +14,7 @@ use crate::store::{json_err, load_reports, rebuild};
 use crate::StoreError;
 use recount_model::{FigureKind, Flag, Incident, IncidentType, PartialDate, Place, Related};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One entry of an incident's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,7 +205,12 @@ pub(crate) fn rename(tx: &dyn Db, old: &str, new: &str) -> Result<(), StoreError
         "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
         args![new, old],
     )?;
-    tx.execute("DELETE FROM incident_aliases WHERE alias = incident", &[])?;
+    // An incident renamed back to a former id must not stay its own alias. Only rows
+    // that now point at `new` can be such a loop, so only that row is looked at.
+    tx.execute(
+        "DELETE FROM incident_aliases WHERE alias = ?1 AND incident = ?1",
+        args![new],
+    )?;
     unlink(tx, old)
 }
 
@@ -265,12 +271,69 @@ const RELATED_DAYS: u64 = 90;
 /// protest, strike, dismissal or prosecution that followed it in the same place.
 /// Returns the incident's own `related` list and writes the mirror entries.
 pub(crate) fn relate(tx: &dyn Db, inc: &Incident) -> Result<Vec<Related>, StoreError> {
-    unlink(tx, &inc.id)?;
+    let wanted = connections(tx, inc)?;
+    // Only the links that changed are written, and only their other ends patched: an
+    // incident rebuilt for a new report mostly keeps its neighbours, and patching every
+    // neighbour's body each time made busy places cost more with every report.
+    let had: BTreeMap<String, String> = tx
+        .query(
+            "SELECT b, relation FROM incident_links WHERE a = ?1",
+            args![&inc.id],
+        )?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .collect::<Result<_, StoreError>>()?;
+    let me = inc.id.clone();
+    for (other, relation) in &had {
+        if wanted.get(other).is_some_and(|(mine, _)| mine == relation) {
+            continue;
+        }
+        tx.execute(
+            "DELETE FROM incident_links WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
+            args![&me, other],
+        )?;
+        if !wanted.contains_key(other) {
+            patch_related(tx, other, |rel| rel.retain(|r| r.id != me))?;
+        }
+    }
+    for (other, (mine, theirs)) in &wanted {
+        if had.get(other).is_some_and(|r| r == mine) {
+            continue;
+        }
+        tx.execute(
+            "INSERT INTO incident_links(a, b, relation) VALUES (?1, ?2, ?3), (?2, ?1, ?4)
+             ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation",
+            args![&me, other, *mine, *theirs],
+        )?;
+        patch_related(tx, other, |rel| {
+            rel.retain(|r| r.id != me);
+            rel.push(Related {
+                id: me.clone(),
+                relation: theirs.to_string(),
+            });
+        })?;
+    }
+    // In id order, as the incidents are listed.
+    Ok(wanted
+        .into_iter()
+        .map(|(id, (mine, _))| Related {
+            id,
+            relation: mine.to_string(),
+        })
+        .collect())
+}
+
+/// The incidents `inc` is connected to, by id: its relation to each and theirs to it.
+fn connections(
+    tx: &dyn Db,
+    inc: &Incident,
+) -> Result<BTreeMap<String, (&'static str, &'static str)>, StoreError> {
+    let mut out = BTreeMap::new();
     let (Some(date), Some(code)) = (
         inc.date,
         inc.location.as_ref().and_then(|l| l.adcode.clone()),
     ) else {
-        return Ok(Vec::new());
+        return Ok(out);
     };
     let follows = |k: IncidentType| {
         matches!(
@@ -283,18 +346,18 @@ pub(crate) fn relate(tx: &dyn Db, inc: &Incident) -> Result<Vec<Related>, StoreE
     };
     let is_accident = inc.kind == IncidentType::Accident;
     if !is_accident && !follows(inc.kind) {
-        return Ok(Vec::new());
+        return Ok(out);
     }
     let pad = chrono::Days::new(RELATED_DAYS);
     let prefix = &code[..4.min(code.len())];
     let rows: Vec<(String, String, String, String)> = tx
         .query(
             "SELECT id, kind, day_start, adcode FROM incidents
-             WHERE id != ?1 AND adcode LIKE ?2 AND day_start >= ?3 AND day_start <= ?4
+             WHERE prefecture = ?2 AND day_start >= ?3 AND day_start <= ?4 AND id != ?1
              ORDER BY id",
             args![
                 &inc.id,
-                format!("{prefix}%"),
+                prefix,
                 (date.first_day() - pad).to_string(),
                 (date.last_day() + pad).to_string()
             ],
@@ -302,7 +365,6 @@ pub(crate) fn relate(tx: &dyn Db, inc: &Incident) -> Result<Vec<Related>, StoreE
         .iter()
         .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?)))
         .collect::<Result<_, StoreError>>()?;
-    let mut related = Vec::new();
     for (other, kind, day, other_code) in rows {
         let Ok(kind) = kind.parse::<IncidentType>() else {
             continue;
@@ -314,33 +376,16 @@ pub(crate) fn relate(tx: &dyn Db, inc: &Incident) -> Result<Vec<Related>, StoreE
         }
         let own_day = date.first_day().to_string();
         // The accident comes first; what follows it answers it.
-        let (mine, theirs) = if is_accident && follows(kind) && day >= own_day {
+        let pair = if is_accident && follows(kind) && day >= own_day {
             ("led_to", "response_to")
         } else if follows(inc.kind) && kind == IncidentType::Accident && day <= own_day {
             ("response_to", "led_to")
         } else {
             continue;
         };
-        tx.execute(
-            "INSERT INTO incident_links(a, b, relation) VALUES (?1, ?2, ?3), (?2, ?1, ?4)
-             ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation",
-            args![&inc.id, &other, mine, theirs],
-        )?;
-        let me = inc.id.clone();
-        patch_related(tx, &other, |rel| {
-            rel.retain(|r| r.id != me);
-            rel.push(Related {
-                id: me.clone(),
-                relation: theirs.to_string(),
-            });
-        })?;
-        related.push(Related {
-            id: other,
-            relation: mine.to_string(),
-        });
+        out.insert(other, pair);
     }
-    related.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(related)
+    Ok(out)
 }
 
 /// Stores an edit after checking it applies, records it, and rebuilds the incident.

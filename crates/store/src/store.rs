@@ -226,16 +226,8 @@ pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreE
             args![&canonical, id],
         )?;
         tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
+        // Review rows and aliases follow the new id.
         crate::review::rename(tx, id, &canonical)?;
-        tx.execute(
-            "INSERT INTO incident_aliases(alias, incident) VALUES (?1, ?2)
-             ON CONFLICT (alias) DO UPDATE SET incident = excluded.incident",
-            args![id, &canonical],
-        )?;
-        tx.execute(
-            "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
-            args![&canonical, id],
-        )?;
     }
     let docs = doc_infos(tx, &reports)?;
     let mut incident = build(&canonical, &reports, &docs, now);
@@ -249,11 +241,13 @@ pub(crate) fn write_incident(tx: &dyn Db, inc: &Incident) -> Result<(), StoreErr
     let body = serde_json::to_string(inc).map_err(json_err("incident"))?;
     let loc = inc.location.as_ref();
     tx.execute(
-        "INSERT INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body,
+                               prefecture)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, substr(?5, 1, 4))
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, day_start = excluded.day_start,
              day_end = excluded.day_end, adcode = excluded.adcode, country = excluded.country,
-             dead = excluded.dead, updated_at = excluded.updated_at, body = excluded.body",
+             dead = excluded.dead, updated_at = excluded.updated_at, body = excluded.body,
+             prefecture = excluded.prefecture",
         args![
             &inc.id,
             inc.kind.as_str(),
@@ -897,6 +891,29 @@ macro_rules! impl_store {
                 reports: &[recount_model::Report],
             ) -> Result<$crate::CommitOutcome, $crate::StoreError> {
                 self.write(|tx| $crate::store::commit(tx, doc, bytes, reports))
+            }
+            fn commit_batch(
+                &mut self,
+                docs: &[$crate::Pending<'_>],
+            ) -> Vec<Result<$crate::CommitOutcome, $crate::StoreError>> {
+                // Optimistic: the whole run in one transaction. Should any document fail,
+                // that transaction is rolled back and the run committed one document per
+                // transaction, so the failure stays with its document. (Savepoints would
+                // do the same but journal every page twice; failures are rare.)
+                let together = self.write(|tx| {
+                    docs.iter()
+                        .map(|d| $crate::store::commit(tx, d.doc, d.bytes, d.reports))
+                        .collect::<Result<Vec<_>, _>>()
+                });
+                match together {
+                    Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+                    Err(_) => docs
+                        .iter()
+                        .map(|d| {
+                            self.write(|tx| $crate::store::commit(tx, d.doc, d.bytes, d.reports))
+                        })
+                        .collect(),
+                }
             }
             fn incidents(
                 &self,

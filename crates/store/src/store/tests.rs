@@ -4,7 +4,7 @@
 use super::*;
 use crate::testing::TempDatabase;
 use crate::Cursor;
-use crate::{PgStore, SqliteStore, Store};
+use crate::{Pending, PgStore, SqliteStore, Store};
 use recount_model::{ClaimDraft, Place, PlaceLevel, Qualifier, Speaker};
 use std::cell::RefCell;
 
@@ -463,4 +463,120 @@ fn feed_and_alert_state_is_kept_and_replaced_on(open: Open) {
     );
     assert_eq!(store.alert_fingerprint("r", "other").unwrap(), None);
     assert_eq!(store.latest_change().unwrap(), 0);
+}
+
+/// Makes inserting a document called `poison` fail, as a full disk or a broken
+/// constraint would: SQLite and PostgreSQL spellings.
+const POISON_SQLITE: &str = "CREATE TRIGGER poison BEFORE INSERT ON documents
+    WHEN NEW.doc_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned document'); END;";
+const POISON_POSTGRES: &str = "CREATE FUNCTION poison() RETURNS trigger AS $$
+    BEGIN
+        IF NEW.doc_id = 'poison' THEN RAISE EXCEPTION 'poisoned document'; END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql;
+    CREATE TRIGGER poison BEFORE INSERT ON documents FOR EACH ROW EXECUTE FUNCTION poison();";
+
+#[test]
+fn a_batch_commits_like_single_commits_and_rolls_back_a_failure_alone() {
+    let poisoned = SqliteStore::in_memory().unwrap();
+    poisoned.run_sql(POISON_SQLITE).unwrap();
+    eprintln!("backend: sqlite");
+    batch_commits_on(
+        Box::new(poisoned),
+        Box::new(SqliteStore::in_memory().unwrap()),
+        Box::new(SqliteStore::in_memory().unwrap()),
+    );
+    let (Some(a), Some(b), Some(c)) = (
+        TempDatabase::create(),
+        TempDatabase::create(),
+        TempDatabase::create(),
+    ) else {
+        return;
+    };
+    let poisoned = PgStore::connect(a.url()).unwrap();
+    poisoned.run_sql(POISON_POSTGRES).unwrap();
+    eprintln!("backend: postgres");
+    batch_commits_on(
+        Box::new(poisoned),
+        Box::new(PgStore::connect(b.url()).unwrap()),
+        Box::new(PgStore::connect(c.url()).unwrap()),
+    );
+}
+
+/// `batched` refuses documents called `poison`; `single` and `clean` are empty stores.
+fn batch_commits_on(
+    mut batched: Box<dyn Store>,
+    mut single: Box<dyn Store>,
+    mut clean: Box<dyn Store>,
+) {
+    let (d1, b1) = doc("first.txt", "first", "2024-05-02");
+    let (bad, bad_bytes) = doc("poison", "poison", "2024-05-03");
+    let (d2, b2) = doc("second.txt", "second", "2024-05-09");
+    let (d3, b3) = doc("other.txt", "other", "2024-05-02");
+    let r1 = vec![report(&d1, 0, "2024-05-01", "140702", 3)];
+    let rbad = vec![report(&bad, 0, "2024-05-01", "140702", 99)];
+    let r2 = vec![report(&d2, 0, "2024-05-01", "140702", 7)];
+    let r3 = vec![report(&d3, 0, "2024-05-01", "520322", 2)];
+    let pending = |d, b, r| Pending {
+        doc: d,
+        bytes: b,
+        reports: r,
+    };
+    let out = batched.commit_batch(&[
+        pending(&d1, &b1, &r1),
+        pending(&bad, &bad_bytes, &rbad),
+        pending(&d2, &b2, &r2),
+        pending(&d3, &b3, &r3),
+        // The same bytes again within the batch: a duplicate, as in two commits.
+        pending(&d1, &b1, &r1),
+    ]);
+    assert_eq!(out.len(), 5);
+    let ok = |i: usize| out[i].as_ref().unwrap().clone();
+    assert_eq!((ok(0).new_incidents, ok(0).duplicate), (1, false));
+    let err = out[1].as_ref().unwrap_err().to_string();
+    assert!(err.contains("poisoned document"), "{err}");
+    assert_eq!((ok(2).new_incidents, ok(2).updated_incidents), (0, 1));
+    assert_eq!(ok(3).new_incidents, 1);
+    assert!(ok(4).duplicate);
+
+    for (d, b, r) in [(&d1, &b1, &r1), (&d2, &b2, &r2), (&d3, &b3, &r3)] {
+        single.commit(d, b, r).unwrap();
+    }
+    let all = Filter::default();
+    let strip = |mut v: Vec<Incident>| {
+        for i in &mut v {
+            i.updated_at = None;
+        }
+        v
+    };
+    // Nothing of the failed document is left: the toll of 99 never joined the incident.
+    assert_eq!(
+        strip(batched.incidents(&all).unwrap()),
+        strip(single.incidents(&all).unwrap())
+    );
+    assert_eq!(batched.counts().unwrap(), single.counts().unwrap());
+    assert!(!batched.has_document(&bad.sha256).unwrap());
+    // A run without failures shares one transaction and ends the same.
+    let out = clean.commit_batch(&[
+        pending(&d1, &b1, &r1),
+        pending(&d2, &b2, &r2),
+        pending(&d3, &b3, &r3),
+        pending(&d1, &b1, &r1),
+    ]);
+    let dup: Vec<bool> = out.iter().map(|o| o.as_ref().unwrap().duplicate).collect();
+    assert_eq!(dup, [false, false, false, true]);
+    assert_eq!(
+        strip(clean.incidents(&all).unwrap()),
+        strip(single.incidents(&all).unwrap())
+    );
+    // The log holds the three originals and nothing of the failed one.
+    let key = crate::SigningKey::from_bytes(&[7; 32]);
+    let signer = crate::Signer {
+        key: &key,
+        origin: "test",
+    };
+    batched.checkpoint(&signer).unwrap();
+    let report = batched.verify("test", &key.verifying_key()).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.leaves, 3);
 }
