@@ -571,23 +571,25 @@ pub fn ingest_items(
                 }
             };
             let patient = gathered < MIN_RUN && working > 0 && waited.is_some_and(|w| w < MAX_WAIT);
-            while !patient {
+            if !patient {
                 waiting_since = None;
-                let mut run = Vec::new();
-                while run.len() < MAX_RUN {
-                    let Some(slot) = ready.remove(&settled) else {
+                loop {
+                    let mut run = Vec::new();
+                    while run.len() < MAX_RUN {
+                        let Some(slot) = ready.remove(&settled) else {
+                            break;
+                        };
+                        settled += 1;
+                        run.push(slot);
+                    }
+                    if run.is_empty() {
                         break;
-                    };
-                    settled += 1;
-                    run.push(slot);
+                    }
+                    let start = std::time::Instant::now();
+                    settle(store, run, &mut tally, &mut on_item);
+                    tally.commit_time += start.elapsed();
+                    tally.runs += 1;
                 }
-                if run.is_empty() {
-                    break;
-                }
-                let start = std::time::Instant::now();
-                settle(store, run, &mut tally, &mut on_item);
-                tally.commit_time += start.elapsed();
-                tally.runs += 1;
             }
             if exhausted && settled == sent {
                 break;
