@@ -188,6 +188,18 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (rule, incident)
     );
     "#,
+    // 7: production figures (tonnes of coal per province or prefecture and year) that
+    // `recount stats` and `risk` divide deaths by; one row per (place, year).
+    r#"
+    CREATE TABLE production (
+        adcode TEXT COLLATE "C" NOT NULL,
+        year BIGINT NOT NULL,
+        tonnes BIGINT NOT NULL,
+        source TEXT,
+        loaded_at TEXT NOT NULL,
+        PRIMARY KEY (adcode, year)
+    );
+    "#,
 ];
 
 /// A store in a PostgreSQL database, safe to share between processes.

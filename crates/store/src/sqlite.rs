@@ -164,6 +164,18 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (rule, incident)
     );
     ",
+    // 7: production figures (tonnes of coal per province or prefecture and year) that
+    // `recount stats` and `risk` divide deaths by; one row per (place, year).
+    "
+    CREATE TABLE production (
+        adcode TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        tonnes INTEGER NOT NULL,
+        source TEXT,
+        loaded_at TEXT NOT NULL,
+        PRIMARY KEY (adcode, year)
+    );
+    ",
 ];
 
 /// The embedded default store.
