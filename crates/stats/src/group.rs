@@ -138,7 +138,7 @@ impl Grouper {
 
     /// The groups one incident counts in, with the names it gives them: one, or for
     /// organisations one per organisation.
-    fn keys(by: GroupBy, inc: &Incident) -> Vec<(String, Option<&str>, Option<&str>)> {
+    fn keys(by: GroupBy, inc: &Incident) -> Vec<(String, Option<String>, Option<String>)> {
         let one = |k: Option<String>| vec![(k.unwrap_or_else(|| UNKNOWN.to_string()), None, None)];
         if let Some(level) = by.level() {
             return one(keys::place_key(inc, level));
@@ -157,16 +157,7 @@ impl Grouper {
                 if orgs.is_empty() {
                     return one(None);
                 }
-                orgs.into_iter()
-                    .map(|(k, o)| {
-                        let zh = keys::is_chinese(&o.name).then_some(o.name.as_str());
-                        let en = o
-                            .name_en
-                            .as_deref()
-                            .or((!keys::is_chinese(&o.name)).then_some(o.name.as_str()));
-                        (k, en, zh)
-                    })
-                    .collect()
+                orgs
             }
             GroupBy::Province | GroupBy::Prefecture | GroupBy::County => {
                 unreachable!("places are handled above")
@@ -194,10 +185,10 @@ impl Grouper {
             acc.dead += best.unwrap_or(0);
             acc.dead_low += low.unwrap_or(0);
             if acc.label.is_none() {
-                acc.label = en.map(str::to_string);
+                acc.label = en;
             }
             if acc.label_zh.is_none() {
-                acc.label_zh = zh.map(str::to_string);
+                acc.label_zh = zh;
             }
             add_coal_deaths(&mut acc.coal, inc);
         }
@@ -251,7 +242,14 @@ impl Grouper {
                 }
             })
             .collect();
-        // BTreeMap order, with the unknown group at the end.
+        // Places by adcode and times in order; types, facets and organisations the most
+        // frequent first; the unknown group at the end.
+        if matches!(
+            by,
+            GroupBy::Type | GroupBy::Sector | GroupBy::Grievance | GroupBy::Organization
+        ) {
+            rows.sort_by(|a, b| b.incidents.cmp(&a.incidents).then(a.key.cmp(&b.key)));
+        }
         rows.sort_by_key(|r| r.key == UNKNOWN);
         rows
     }

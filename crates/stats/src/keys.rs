@@ -128,17 +128,36 @@ pub fn organization_key(org: &Organization, region: Option<&str>) -> String {
     }
 }
 
-/// An incident's organisations, each once: (key, organisation).
-pub fn organizations(inc: &Incident) -> Vec<(String, &Organization)> {
+/// An incident's organisations, each once: (key, English name, Chinese name), the names
+/// gathered from every telling (坤源煤矿 and Kunyuan Coal Mine are one, with both names).
+pub fn organizations(inc: &Incident) -> Vec<(String, Option<String>, Option<String>)> {
     let region = region(inc);
-    let mut out: Vec<(String, &Organization)> = Vec::new();
+    let mut out: Vec<(String, Option<String>, Option<String>)> = Vec::new();
     for org in &inc.organizations {
         let key = organization_key(org, region.as_deref());
-        if !out.iter().any(|(k, _)| *k == key) {
-            out.push((key, org));
+        let (en, zh) = names(&org.name, org.name_en.as_deref());
+        match out.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, e, z)) => {
+                if e.is_none() {
+                    *e = en;
+                }
+                if z.is_none() {
+                    *z = zh;
+                }
+            }
+            None => out.push((key, en, zh)),
         }
     }
     out
+}
+
+/// The English and Chinese names of a name as extracted (with its English form, if any).
+pub fn names(name: &str, name_en: Option<&str>) -> (Option<String>, Option<String>) {
+    let zh = is_chinese(name).then(|| name.to_string());
+    let en = name_en
+        .map(str::to_string)
+        .or((!is_chinese(name)).then(|| name.to_string()));
+    (en, zh)
 }
 
 /// The site of an incident — the named mine, factory or spot where it happened — as

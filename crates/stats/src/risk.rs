@@ -260,30 +260,15 @@ impl RiskBuilder {
     /// The entities one incident belongs to, with names (English, Chinese).
     fn entities_of(&self, inc: &Incident) -> Vec<(String, Option<String>, Option<String>)> {
         let place = |level| keys::place_key(inc, level).map(|k| vec![(k, None, None)]);
-        let named = |name: &str, en: Option<&str>| {
-            let zh = keys::is_chinese(name).then(|| name.to_string());
-            let en = en
-                .map(str::to_string)
-                .or((!keys::is_chinese(name)).then(|| name.to_string()));
-            (en, zh)
-        };
         match self.by {
             Entity::Province => place(Level::Province),
             Entity::Prefecture => place(Level::Prefecture),
             Entity::County => place(Level::County),
             Entity::Site => keys::site(inc).map(|(k, name)| {
-                let (en, zh) = named(&name, None);
+                let (en, zh) = keys::names(&name, None);
                 vec![(k, en, zh)]
             }),
-            Entity::Organization => Some(
-                keys::organizations(inc)
-                    .into_iter()
-                    .map(|(k, o)| {
-                        let (en, zh) = named(&o.name, o.name_en.as_deref());
-                        (k, en, zh)
-                    })
-                    .collect(),
-            ),
+            Entity::Organization => Some(keys::organizations(inc)),
         }
         .unwrap_or_default()
     }
