@@ -264,3 +264,52 @@ async fn risk_lists_recurring_places_and_refuses_bad_parameters() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_lists_an_organisation_that_comes_back() {
+    use recount_model::Organization;
+    use recount_store::{SqliteStore, Store};
+    let mut store = SqliteStore::in_memory().unwrap();
+    let dates = ["2024-01-10", "2024-03-10", "2024-06-10"];
+    for (i, date) in dates.iter().enumerate() {
+        let body = format!("Kunyuan report {i}");
+        let doc = document(&format!("k{i}.txt"), body.as_bytes(), "Kunyuan", None);
+        let mut r = report(&doc, date, "140702", 1, "Accident at Kunyuan");
+        r.organizations = vec![Organization {
+            name: "Kunyuan Coal Mine".into(),
+            name_en: Some("Kunyuan Coal Mine".into()),
+            role: None,
+        }];
+        store.commit(&doc, body.as_bytes(), &[r]).unwrap();
+    }
+    let once = document("once.txt", b"Dahe report", "Dahe", None);
+    let mut r = report(&once, "2024-02-02", "520322", 0, "Strike at Dahe");
+    r.organizations = vec![Organization {
+        name: "Dahe Coal Mine".into(),
+        name_en: None,
+        role: None,
+    }];
+    store.commit(&once, b"Dahe report", &[r]).unwrap();
+    assert_eq!(store.incidents(&Default::default()).unwrap().len(), 4);
+    let app = recount_web::app(recount_web::AppState::new(
+        Box::new(store),
+        Config::default(),
+    ));
+    let page = get(&app, "/", None).await.body;
+    let section = page
+        .split("id=\"recurring\"")
+        .nth(1)
+        .expect("a recurring section")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(section.contains("Kunyuan Coal Mine"), "{section}");
+    assert!(section.contains("2024-06-10"), "the latest date: {section}");
+    assert!(
+        !section.contains("Dahe"),
+        "once is no recurrence: {section}"
+    );
+    // Narrowed to one incident, nothing recurs.
+    let one = get(&app, "/?from=2024-06", None).await.body;
+    assert!(!one.contains("id=\"recurring\""));
+}
