@@ -12,6 +12,7 @@ mod output;
 mod place_filter;
 mod review;
 mod serve;
+mod stats;
 mod watch;
 
 use anyhow::{Context, Result};
@@ -115,6 +116,16 @@ enum Command {
     Token {
         #[command(subcommand)]
         what: serve::TokenCommand,
+    },
+    /// Counts and deaths of the filtered incidents, grouped (by province, month, type, …).
+    Stats(stats::StatsArgs),
+    /// Recurrence: incidents per organisation, site or place in rolling windows, and repeat
+    /// offenders (--repeat 3/4m).
+    Risk(stats::RiskArgs),
+    /// Coal production figures for deaths per million tonnes: load a CSV, list them.
+    Production {
+        #[command(subcommand)]
+        what: stats::ProductionCommand,
     },
     /// Run one stage alone over JSON Lines passages, for benchmarks (see docs/benchmarks.md).
     Bench {
@@ -335,6 +346,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve::token(open()?.as_mut(), &what)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stats(args) => {
+            stats::stats(open()?.as_ref(), &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Risk(args) => {
+            stats::risk(open()?.as_ref(), &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Production { what } => stats::production(open()?.as_mut(), &what),
         Command::Bench { what } => bench::run(&what, &open).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -218,6 +218,18 @@ pub struct Counts {
     pub incidents: usize,
 }
 
+/// Tonnes of coal produced in one province or prefecture in one year, as loaded by
+/// `recount production load`. Statistics divide deaths by it (deaths per million tonnes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Production {
+    /// The province's or prefecture's adcode.
+    pub adcode: String,
+    pub year: i32,
+    pub tonnes: i64,
+    /// Where the figure came from (the loaded file's name).
+    pub source: Option<String>,
+}
+
 /// The storage interface of the pipeline and the commands.
 pub trait Store {
     /// True when a document with these exact bytes is archived.
@@ -350,4 +362,20 @@ pub trait Store {
         incident: &str,
         fingerprint: &str,
     ) -> Result<(), StoreError>;
+    /// Calls `visit` with every incident the filter selects, in the listing's order,
+    /// reading them a page at a time, so that statistics over a large store never hold
+    /// all incidents at once. Honours the filter's `after` and `limit`. Returns how many
+    /// were visited.
+    fn visit_incidents(
+        &self,
+        filter: &Filter,
+        visit: &mut dyn FnMut(&Incident),
+    ) -> Result<usize, StoreError>;
+
+    /// Stores production figures in one transaction (all or none); a row for a (place,
+    /// year) already stored replaces it. Returns how many rows were written.
+    fn load_production(&mut self, rows: &[Production]) -> Result<usize, StoreError>;
+
+    /// Every stored production figure, by adcode and year.
+    fn production(&self) -> Result<Vec<Production>, StoreError>;
 }

@@ -191,7 +191,7 @@ const MIGRATIONS: &[&str] = &[
     // 7: indexes for the matching and linking that every commit runs, so their cost
     // stays flat as the store grows; `prefecture` (the first four digits of the adcode)
     // is what linking looks incidents up by.
-    "
+    r#"
     CREATE INDEX IF NOT EXISTS report_keys_report ON report_keys(report);
     CREATE INDEX IF NOT EXISTS reports_document ON reports(document);
     CREATE INDEX IF NOT EXISTS incident_aliases_incident ON incident_aliases(incident);
@@ -199,10 +199,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX reports_block ON reports(block, kind, day_start);
     DROP INDEX IF EXISTS incidents_adcode;
     CREATE INDEX incidents_adcode_day ON incidents(adcode, day_start);
-    ALTER TABLE incidents ADD COLUMN prefecture TEXT;
+    ALTER TABLE incidents ADD COLUMN prefecture TEXT COLLATE "C";
     UPDATE incidents SET prefecture = substr(adcode, 1, 4) WHERE adcode IS NOT NULL;
     CREATE INDEX incidents_prefecture_day ON incidents(prefecture, day_start);
-    ",
+    "#,
+    // 8: production figures (tonnes of coal per province or prefecture and year) that
+    // `recount stats` and `risk` divide deaths by; one row per (place, year).
+    r#"
+    CREATE TABLE production (
+        adcode TEXT COLLATE "C" NOT NULL,
+        year BIGINT NOT NULL,
+        tonnes BIGINT NOT NULL,
+        source TEXT,
+        loaded_at TEXT NOT NULL,
+        PRIMARY KEY (adcode, year)
+    );
+    "#,
 ];
 
 /// A store in a PostgreSQL database, safe to share between processes.

@@ -179,6 +179,18 @@ const MIGRATIONS: &[&str] = &[
     UPDATE incidents SET prefecture = substr(adcode, 1, 4) WHERE adcode IS NOT NULL;
     CREATE INDEX incidents_prefecture_day ON incidents(prefecture, day_start);
     ",
+    // 8: production figures (tonnes of coal per province or prefecture and year) that
+    // `recount stats` and `risk` divide deaths by; one row per (place, year).
+    "
+    CREATE TABLE production (
+        adcode TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        tonnes INTEGER NOT NULL,
+        source TEXT,
+        loaded_at TEXT NOT NULL,
+        PRIMARY KEY (adcode, year)
+    );
+    ",
 ];
 
 /// The embedded default store.

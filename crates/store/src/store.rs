@@ -6,7 +6,7 @@
 use crate::db::{args, Db, Row, Value};
 use crate::{
     log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, FeedState,
-    Filter, IncidentDetail, ReextractOutcome, Reviewer, Role, StoreError, Token,
+    Filter, IncidentDetail, Production, ReextractOutcome, Reviewer, Role, StoreError, Token,
 };
 use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
@@ -866,6 +866,82 @@ pub(crate) fn record_alert(
     Ok(())
 }
 
+/// Incidents read per query by [`visit_incidents`]: large enough that the per-query cost
+/// vanishes, small enough that a page is a few megabytes. The store's own tests use pages
+/// of two, so that their handful of incidents crosses page boundaries.
+#[cfg(not(test))]
+const VISIT_PAGE: usize = 1000;
+#[cfg(test)]
+const VISIT_PAGE: usize = 2;
+
+pub(crate) fn visit_incidents(
+    db: &dyn Db,
+    filter: &Filter,
+    visit: &mut dyn FnMut(&Incident),
+) -> Result<usize, StoreError> {
+    // Keyset pages in the listing's order: each page starts after the last incident of
+    // the previous one, so no incident is read twice and the cost per page stays flat.
+    let mut page = filter.clone();
+    let mut seen = 0usize;
+    loop {
+        let want = match filter.limit {
+            Some(limit) if limit <= seen => break,
+            Some(limit) => VISIT_PAGE.min(limit - seen),
+            None => VISIT_PAGE,
+        };
+        page.limit = Some(want);
+        let incidents = incidents(db, &page)?;
+        for inc in &incidents {
+            visit(inc);
+        }
+        seen += incidents.len();
+        match incidents.last() {
+            Some(last) if incidents.len() == want => page.after = Some(crate::Cursor::after(last)),
+            _ => break,
+        }
+    }
+    Ok(seen)
+}
+
+pub(crate) fn load_production(tx: &dyn Db, rows: &[Production]) -> Result<usize, StoreError> {
+    let loaded_at = now();
+    for r in rows {
+        tx.execute(
+            "INSERT INTO production(adcode, year, tonnes, source, loaded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (adcode, year) DO UPDATE SET tonnes = excluded.tonnes,
+                 source = excluded.source, loaded_at = excluded.loaded_at",
+            args![
+                &r.adcode,
+                i64::from(r.year),
+                r.tonnes,
+                r.source.clone(),
+                &loaded_at
+            ],
+        )?;
+    }
+    Ok(rows.len())
+}
+
+pub(crate) fn production(db: &dyn Db) -> Result<Vec<Production>, StoreError> {
+    db.query(
+        "SELECT adcode, year, tonnes, source FROM production ORDER BY adcode, year",
+        &[],
+    )?
+    .iter()
+    .map(|r| {
+        let year = r.int(1)?;
+        Ok(Production {
+            adcode: r.text(0)?,
+            year: i32::try_from(year)
+                .map_err(|_| StoreError::Column(format!("production year {year}")))?,
+            tonnes: r.int(2)?,
+            source: r.opt_text(3)?,
+        })
+    })
+    .collect()
+}
+
 pub(crate) fn counts(db: &dyn Db) -> Result<Counts, StoreError> {
     Ok(Counts {
         documents: count(db, "documents")?,
@@ -1076,6 +1152,22 @@ macro_rules! impl_store {
                 ids: &[String],
             ) -> Result<Vec<recount_model::Incident>, $crate::StoreError> {
                 $crate::store::incidents_by_id(&self.reader(), ids)
+            }
+            fn visit_incidents(
+                &self,
+                filter: &$crate::Filter,
+                visit: &mut dyn FnMut(&recount_model::Incident),
+            ) -> Result<usize, $crate::StoreError> {
+                $crate::store::visit_incidents(&self.reader(), filter, visit)
+            }
+            fn load_production(
+                &mut self,
+                rows: &[$crate::Production],
+            ) -> Result<usize, $crate::StoreError> {
+                self.write(|tx| $crate::store::load_production(tx, rows))
+            }
+            fn production(&self) -> Result<Vec<$crate::Production>, $crate::StoreError> {
+                $crate::store::production(&self.reader())
             }
         }
     };

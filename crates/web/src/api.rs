@@ -7,7 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use recount_model::{FigureKind, Incident};
+use recount_model::Incident;
+use recount_stats::{GroupBy, RiskOptions, RiskReport, StatRow};
 use recount_store::{Reviewer, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_incident))
         .routes(routes!(search))
         .routes(routes!(stats))
+        .routes(routes!(risk))
         .routes(routes!(export))
         .routes(routes!(list_sources))
         .routes(routes!(get_source))
@@ -154,72 +156,12 @@ async fn search(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsBy {
-    /// province, prefecture, month, type or sector
+    /// province, prefecture, county, month, year, type, sector, grievance or organization
     pub by: String,
 }
 
-/// One group of incidents.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatRow {
-    /// The group: an adcode, YYYY-MM, a type or a sector; "" when unknown.
-    pub key: String,
-    /// Its English name (places) or the key.
-    pub label: String,
-    /// Its Chinese name (places) or the key.
-    pub label_zh: String,
-    pub incidents: usize,
-    /// Sum of the best death figures.
-    pub dead: i64,
-}
-
-/// The group keys of one incident for a grouping; `None` for an unknown grouping.
-pub fn group_key(by: &str, inc: &Incident) -> Option<String> {
-    let code = inc.location.as_ref().and_then(|l| l.adcode.as_deref());
-    Some(match by {
-        "province" => code.map(|c| format!("{}0000", &c[..2])).unwrap_or_default(),
-        "prefecture" => code.map(|c| format!("{}00", &c[..4])).unwrap_or_default(),
-        "month" => inc
-            .date
-            .map(|d| d.first_day().format("%Y-%m").to_string())
-            .unwrap_or_default(),
-        "type" => inc.kind.as_str().to_string(),
-        "sector" => inc.sector.clone().unwrap_or_default(),
-        _ => return None,
-    })
-}
-
-/// Groups incidents by province, prefecture, month, type or sector.
-pub fn group(by: &str, incidents: &[Incident]) -> Result<Vec<StatRow>, ApiError> {
-    let mut groups: BTreeMap<String, (usize, i64)> = BTreeMap::new();
-    for inc in incidents {
-        let key = group_key(by, inc).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "by: '{by}' is not one of province, prefecture, month, type, sector"
-            ))
-        })?;
-        let e = groups.entry(key).or_default();
-        e.0 += 1;
-        e.1 += inc.best(FigureKind::Dead).unwrap_or(0);
-    }
-    let geo = recount_geo::gazetteer();
-    Ok(groups
-        .into_iter()
-        .map(|(key, (incidents, dead))| {
-            let unit = (by == "province" || by == "prefecture")
-                .then(|| geo.unit(&key))
-                .flatten();
-            StatRow {
-                label: unit.map_or_else(|| key.clone(), |u| u.name_en.clone()),
-                label_zh: unit.map_or_else(|| key.clone(), |u| u.name.clone()),
-                key,
-                incidents,
-                dead,
-            }
-        })
-        .collect())
-}
-
-/// Counts and deaths of the filtered incidents, grouped.
+/// Counts and deaths of the filtered incidents, grouped; deaths per million tonnes of coal
+/// where production figures are loaded (see `recount production load`).
 #[utoipa::path(get, path = "/api/stats", tag = "incidents", params(StatsBy, ListQuery),
     responses((status = 200, body = Vec<StatRow>), (status = 400, body = crate::error::ErrorBody)))]
 async fn stats(
@@ -229,9 +171,95 @@ async fn stats(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<StatRow>>, ApiError> {
     caller.may_read(&state)?;
+    let by: GroupBy = by
+        .by
+        .parse()
+        .map_err(|e| ApiError::bad_request(format!("by: {e}")))?;
     let filter = q.filter()?;
-    let all = state.with_store(move |s| Ok(s.incidents(&filter)?)).await?;
-    Ok(Json(group(&by.by, &all)?))
+    let rows = state
+        .with_store(move |s| Ok(recount_stats::stats(&*s, &filter, by)?))
+        .await?;
+    Ok(Json(rows))
+}
+
+/// What recurs, over which time.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RiskQuery {
+    /// organization (default), site, county, prefecture or province
+    #[serde(default)]
+    pub by: Option<String>,
+    /// The rolling window: a number and d, w, m or y (default 12m).
+    #[serde(default)]
+    pub window: Option<String>,
+    /// Only entities with incidents in at least K of the last N calendar months: K/Nm.
+    #[serde(default)]
+    pub repeat: Option<String>,
+    /// The last day considered, YYYY[-MM[-DD]] (its last day); default: the latest date
+    /// among the selected incidents.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// Only entities with at least this many incidents (default 2).
+    #[serde(default)]
+    pub min_incidents: Option<String>,
+}
+
+impl RiskQuery {
+    /// The options these parameters mean; a bad value is a 400 naming its parameter.
+    pub fn options(&self) -> Result<RiskOptions, ApiError> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        fn parsed<T: std::str::FromStr>(
+            v: &Option<String>,
+            name: &str,
+        ) -> Result<Option<T>, ApiError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            given(v)
+                .map(|s| {
+                    s.parse::<T>()
+                        .map_err(|e| ApiError::bad_request(format!("{name}: {e}")))
+                })
+                .transpose()
+        }
+        let defaults = RiskOptions::default();
+        let as_of = parsed::<recount_model::PartialDate>(&self.as_of, "as_of")?;
+        let min = given(&self.min_incidents)
+            .map(|n| {
+                n.parse::<usize>().map_err(|_| {
+                    ApiError::bad_request(format!("min_incidents: '{n}' is not a number"))
+                })
+            })
+            .transpose()?;
+        Ok(RiskOptions {
+            by: parsed(&self.by, "by")?.unwrap_or(defaults.by),
+            window: parsed(&self.window, "window")?.unwrap_or(defaults.window),
+            repeat: parsed(&self.repeat, "repeat")?,
+            as_of: as_of.map(|d| d.last_day()),
+            min_incidents: min.unwrap_or(defaults.min_incidents),
+        })
+    }
+}
+
+/// Recurrence and risk: per organisation, site or place, incidents in rolling windows and
+/// the repeat offenders (`repeat=3/4m`: incidents in at least 3 of the last 4 months).
+#[utoipa::path(get, path = "/api/risk", tag = "incidents", params(RiskQuery, ListQuery),
+    responses((status = 200, body = RiskReport), (status = 400, body = crate::error::ErrorBody)))]
+async fn risk(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(r): Query<RiskQuery>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<RiskReport>, ApiError> {
+    caller.may_read(&state)?;
+    let options = r.options()?;
+    let filter = q.filter()?;
+    let report = state
+        .with_store(move |s| Ok(recount_stats::risk(&*s, &filter, &options)?))
+        .await?;
+    Ok(Json(report))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -163,7 +163,10 @@ fn date_text(lang: Lang, inc: &Incident) -> String {
     }
 }
 
-/// The dashboard: filters, map, timeline and a page of the list.
+/// Recurring organisations shown on the dashboard.
+const RECURRING_SHOWN: usize = 8;
+
+/// The dashboard: filters, map, timeline, recurring organisations and a page of the list.
 #[utoipa::path(get, path = "/", tag = "dashboard", params(ListQuery, LangParam, Measure),
     responses((status = 200, description = "The dashboard", content_type = "text/html")))]
 async fn index(
@@ -203,6 +206,18 @@ async fn render_index(
         .with_store(move |s| Ok((s.incidents(&all_filter)?, s.incidents(&page_filter)?)))
         .await?;
     let page = crate::query::page_of(page, limit);
+    // The organisations that come back in this view, most recurrent first: the view is in
+    // memory already, so this costs no query.
+    let recurring = {
+        let mut b = recount_stats::RiskBuilder::new(recount_stats::Entity::Organization);
+        for inc in &all {
+            b.add(inc);
+        }
+        let options = recount_stats::RiskOptions::default();
+        let mut r = b.finish(&options, &Default::default(), &Default::default());
+        r.entities.truncate(RECURRING_SHOWN);
+        r.entities
+    };
     let here = format!("/?{}", q.with(&[]));
     let province_link = |code: &str| {
         href(
@@ -256,6 +271,28 @@ async fn render_index(
                 ul.legend {
                     @for k in recount_model::IncidentType::ALL {
                         li { svg.swatch xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" { rect width="10" height="10" fill=(map::type_colour(*k)) {} } (lang.t(k.as_str())) }
+                    }
+                }
+            }
+        }
+        @if !recurring.is_empty() {
+            section.recurring #recurring {
+                h2 { (lang.t("recurring")) }
+                p.hint { (lang.t("recurring_hint")) }
+                table.list {
+                    thead { tr {
+                        th { (lang.t("organization")) } th.num { (lang.t("incidents")) }
+                        th.num { (lang.t("months")) } th { (lang.t("last")) } th.num { (lang.t("dead")) }
+                    } }
+                    tbody {
+                        @for e in &recurring {
+                            @let name = if lang == Lang::Zh { &e.label_zh } else { &e.label };
+                            tr {
+                                td { a href=(href(lang, "/", &q.with(&[("q", Some(name.as_str())), ("cursor", None)]))) { (name) } }
+                                td.num { (e.incidents) } td.num { (e.months) }
+                                td.nowrap { (e.last.as_deref().unwrap_or("")) } td.num { (e.dead) }
+                            }
+                        }
                     }
                 }
             }

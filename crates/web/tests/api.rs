@@ -205,3 +205,111 @@ async fn every_route_is_in_the_openapi_document() {
         }
     }
 }
+
+#[tokio::test]
+async fn risk_lists_recurring_places_and_refuses_bad_parameters() {
+    let f = fixture(Config::default());
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // One incident per county: none recurs twice.
+    let r = get(&f.app, "/api/risk?by=county", None).await.json();
+    assert!(keys(&r).is_empty());
+    assert_eq!(r["as_of"], "2024-05-01", "the latest date");
+    // Every county with an incident in the year to May 2024, then in March to May.
+    let year = get(
+        &f.app,
+        "/api/risk?by=county&min_incidents=1&repeat=1/12m&as_of=2024-05",
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(year["as_of"], "2024-05-31");
+    assert_eq!(keys(&year).len(), 3);
+    let spring = get(
+        &f.app,
+        "/api/risk?by=county&min_incidents=1&repeat=1/3m&as_of=2024-05",
+        None,
+    )
+    .await
+    .json();
+    // Equal in months and incidents: the deadlier first.
+    assert_eq!(keys(&spring), ["520322", "140702"]);
+    // The three share a detail ("Shaft 2") but lie in three provinces: three sites.
+    let sites = get(&f.app, "/api/risk?by=site&min_incidents=1", None)
+        .await
+        .json();
+    assert_eq!(keys(&sites).len(), 3);
+    for bad in [
+        "by=colour",
+        "window=4x",
+        "repeat=5/4m",
+        "as_of=May",
+        "min_incidents=two",
+    ] {
+        let a = get(&f.app, &format!("/api/risk?{bad}"), None).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{bad}");
+        let name = bad.split('=').next().unwrap();
+        assert!(
+            a.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(name),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_an_organisation_that_comes_back() {
+    use recount_model::Organization;
+    use recount_store::{SqliteStore, Store};
+    let mut store = SqliteStore::in_memory().unwrap();
+    let dates = ["2024-01-10", "2024-03-10", "2024-06-10"];
+    for (i, date) in dates.iter().enumerate() {
+        let body = format!("Kunyuan report {i}");
+        let doc = document(&format!("k{i}.txt"), body.as_bytes(), "Kunyuan", None);
+        let mut r = report(&doc, date, "140702", 1, "Accident at Kunyuan");
+        r.organizations = vec![Organization {
+            name: "Kunyuan Coal Mine".into(),
+            name_en: Some("Kunyuan Coal Mine".into()),
+            role: None,
+        }];
+        store.commit(&doc, body.as_bytes(), &[r]).unwrap();
+    }
+    let once = document("once.txt", b"Dahe report", "Dahe", None);
+    let mut r = report(&once, "2024-02-02", "520322", 0, "Strike at Dahe");
+    r.organizations = vec![Organization {
+        name: "Dahe Coal Mine".into(),
+        name_en: None,
+        role: None,
+    }];
+    store.commit(&once, b"Dahe report", &[r]).unwrap();
+    assert_eq!(store.incidents(&Default::default()).unwrap().len(), 4);
+    let app = recount_web::app(recount_web::AppState::new(
+        Box::new(store),
+        Config::default(),
+    ));
+    let page = get(&app, "/", None).await.body;
+    let section = page
+        .split("id=\"recurring\"")
+        .nth(1)
+        .expect("a recurring section")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(section.contains("Kunyuan Coal Mine"), "{section}");
+    assert!(section.contains("2024-06-10"), "the latest date: {section}");
+    assert!(
+        !section.contains("Dahe"),
+        "once is no recurrence: {section}"
+    );
+    // Narrowed to one incident, nothing recurs.
+    let one = get(&app, "/?from=2024-06", None).await.body;
+    assert!(!one.contains("id=\"recurring\""));
+}

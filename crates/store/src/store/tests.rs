@@ -4,6 +4,7 @@
 use super::*;
 use crate::testing::TempDatabase;
 use crate::Cursor;
+use crate::Production;
 use crate::{Pending, PgStore, SqliteStore, Store};
 use recount_model::{ClaimDraft, Place, PlaceLevel, Qualifier, Speaker};
 use std::cell::RefCell;
@@ -579,4 +580,98 @@ fn batch_commits_on(
     let report = batched.verify("test", &key.verifying_key()).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.leaves, 3);
+}
+
+#[test]
+fn visiting_pages_through_the_filtered_incidents_once_each() {
+    each_backend(visiting_pages_through_the_filtered_incidents_once_each_on);
+}
+
+fn visiting_pages_through_the_filtered_incidents_once_each_on(open: Open) {
+    let mut store = open();
+    // Five incidents in distinct provinces (pages of two in tests), one undated.
+    let days = [
+        "2024-05-01",
+        "2024-05-03",
+        "2023-01-09",
+        "2022-07-07",
+        "2021-02-02",
+    ];
+    let codes = ["520322", "140702", "150121", "230302", "610102"];
+    for (i, (day, code)) in days.iter().zip(codes).enumerate() {
+        let (d, b) = doc(&format!("v{i}.txt"), &format!("visit {i}"), day);
+        let mut r = report(&d, 0, day, code, i as i64);
+        if i == 4 {
+            r.date = None;
+        }
+        store.commit(&d, &b, &[r]).unwrap();
+    }
+    let ids = |f: &Filter| -> Vec<String> {
+        let mut out = Vec::new();
+        let n = store
+            .visit_incidents(f, &mut |i| out.push(i.id.clone()))
+            .unwrap();
+        assert_eq!(n, out.len());
+        out
+    };
+    let listed = |f: &Filter| -> Vec<String> {
+        store
+            .incidents(f)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect()
+    };
+    let all = Filter::default();
+    assert_eq!(ids(&all).len(), 5);
+    assert_eq!(ids(&all), listed(&all), "the listing's order, each once");
+    let recent = Filter {
+        from: Some("2022-01-01".parse().unwrap()),
+        ..Filter::default()
+    };
+    assert_eq!(ids(&recent), listed(&recent));
+    assert_eq!(ids(&recent).len(), 4);
+    let three = Filter {
+        limit: Some(3),
+        ..Filter::default()
+    };
+    assert_eq!(ids(&three), listed(&all)[..3].to_vec(), "the limit holds");
+}
+
+#[test]
+fn production_loads_atomically_and_replaces_the_same_place_and_year() {
+    each_backend(production_loads_atomically_and_replaces_the_same_place_and_year_on);
+}
+
+fn production_loads_atomically_and_replaces_the_same_place_and_year_on(open: Open) {
+    let mut store = open();
+    let row = |adcode: &str, year: i32, tonnes: i64| Production {
+        adcode: adcode.into(),
+        year,
+        tonnes,
+        source: Some("a.csv".into()),
+    };
+    assert!(store.production().unwrap().is_empty());
+    let first = [
+        row("140000", 2023, 1_378_000_000),
+        row("140000", 2024, 1_270_000_000),
+        row("520000", 2023, 131_000_000),
+    ];
+    assert_eq!(store.load_production(&first).unwrap(), 3);
+    assert_eq!(store.production().unwrap(), first.to_vec());
+    // A second load replaces Shanxi 2024 and adds a prefecture; the rest stays.
+    let mut again = row("140000", 2024, 1_266_000_000);
+    again.source = Some("b.csv".into());
+    store
+        .load_production(&[again.clone(), row("140700", 2024, 90_000_000)])
+        .unwrap();
+    let now = store.production().unwrap();
+    assert_eq!(now.len(), 4);
+    assert_eq!(
+        now.iter()
+            .find(|p| p.adcode == "140000" && p.year == 2024)
+            .unwrap(),
+        &again
+    );
+    assert!(now.contains(&row("140700", 2024, 90_000_000)));
 }
