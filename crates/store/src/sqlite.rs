@@ -279,4 +279,13 @@ impl SqliteStore {
     }
 }
 
+impl Drop for SqliteStore {
+    /// Refreshes the query planner's statistics where they went stale (SQLite's advice
+    /// for short-lived connections): after a large ingest, listings then pick the index
+    /// that narrows most. Cheap when little changed; a failure only costs the hint.
+    fn drop(&mut self) {
+        let _ = self.conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;");
+    }
+}
+
 crate::store::impl_store!(SqliteStore);

@@ -367,10 +367,13 @@ pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreE
     for code in &f.adcodes {
         let prefix = code.trim_end_matches("00").trim_end_matches("00");
         let or = if places.is_empty() { "" } else { " OR " };
+        // The codes under a place as a range ('~' sorts after every digit), which the
+        // (adcode, day_start) index answers; LIKE would scan.
+        arg(&mut places, &format!("{or}(adcode >= ?"), prefix.into());
         arg(
             &mut places,
-            &format!("{or}adcode LIKE ?"),
-            format!("{prefix}%").into(),
+            " AND adcode < ?)",
+            format!("{prefix}~").into(),
         );
     }
     for c in &f.countries {
