@@ -284,7 +284,9 @@ impl Drop for SqliteStore {
     /// for short-lived connections): after a large ingest, listings then pick the index
     /// that narrows most. Cheap when little changed; a failure only costs the hint.
     fn drop(&mut self) {
-        let _ = self.conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;");
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;");
     }
 }
 

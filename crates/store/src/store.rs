@@ -370,11 +370,7 @@ pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreE
         // The codes under a place as a range ('~' sorts after every digit), which the
         // (adcode, day_start) index answers; LIKE would scan.
         arg(&mut places, &format!("{or}(adcode >= ?"), prefix.into());
-        arg(
-            &mut places,
-            " AND adcode < ?)",
-            format!("{prefix}~").into(),
-        );
+        arg(&mut places, " AND adcode < ?)", format!("{prefix}~").into());
     }
     for c in &f.countries {
         let or = if places.is_empty() { "" } else { " OR " };
