@@ -11,6 +11,7 @@ mod ledger;
 mod output;
 mod place_filter;
 mod review;
+mod search;
 mod serve;
 mod watch;
 
@@ -37,6 +38,10 @@ struct Cli {
     /// or recount-<name>.key in the working directory for PostgreSQL).
     #[arg(long, global = true, env = "RECOUNT_KEY")]
     key: Option<PathBuf>,
+    /// The search index's directory (default: the database path + ".index", or
+    /// recount-<name>.index in the working directory for PostgreSQL).
+    #[arg(long, global = true, env = "RECOUNT_INDEX")]
+    index: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +54,10 @@ enum Command {
     Watch(watch::WatchArgs),
     /// List incidents.
     Incidents(ListArgs),
+    /// Search incidents and the passages behind them: Chinese, English, or Chinese names in pinyin.
+    Search(search::SearchArgs),
+    /// Make the search index again from every incident.
+    Reindex,
     /// Show one incident: facts, every claim with its source and quote, the sources.
     Show {
         id: String,
@@ -195,6 +204,18 @@ impl Database {
     }
 }
 
+/// The search index's directory: `--index`, else beside what the key derives from.
+fn index_dir(base: &std::path::Path, flag: Option<&std::path::Path>) -> PathBuf {
+    match flag {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let mut name = base.as_os_str().to_owned();
+            name.push(".index");
+            PathBuf::from(name)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -219,6 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let database = Database::of(&cli);
     let base = database.key_base()?;
     let key_flag = cli.key.as_deref();
+    let index = index_dir(&base, cli.index.as_deref());
     let open = || database.open();
     match cli.command {
         Command::Ingest(args) => {
@@ -229,17 +251,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let code = ingest::run(store.as_mut(), &args)?;
             // Publish what was archived: a signed checkpoint over the grown log.
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(code)
         }
         Command::Watch(args) => {
             let keys = ledger::load_or_create(&base, key_flag)?;
             let mut store = open()?;
-            watch::run(store.as_mut(), &keys, &args)
+            watch::run(store.as_mut(), &keys, &args, &index)
         }
         Command::Incidents(args) => {
             let store = open()?;
             let filter = args.filter.to_filter()?;
             output::list(store.as_ref(), &filter, args.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search(args) => {
+            let store = open()?;
+            search::search(store.as_ref(), &index, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reindex => {
+            let store = open()?;
+            search::reindex(store.as_ref(), &index)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { id, format } => {
@@ -262,6 +295,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { ids, reason, who } => {
@@ -269,6 +303,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             review::merge(store.as_mut(), &ids, &reason, &review::who(who.as_deref()))?;
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Split {
@@ -287,11 +322,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Reextract => {
             let mut store = open()?;
-            Ok(if review::reextract(store.as_mut())? {
+            let ok = review::reextract(store.as_mut())?;
+            search::after_write(store.as_ref(), &index);
+            Ok(if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -335,6 +373,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve::token(open()?.as_mut(), &what)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { what } => bench::run(&what, &open).map(|()| ExitCode::SUCCESS),
+        Command::Bench { what } => bench::run(&what, &open, &index).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -357,8 +357,39 @@ impl SearchIndex {
         };
         // Another writer may have committed between reading the sequence and taking
         // the lock: start from what is committed now.
-        let mut seq = self.applied_seq()?;
-        let (mut changes, mut incidents) = (0, 0);
+        let from = self.applied_seq()?;
+        let (seq, changes, incidents) = self.apply(&mut writer, store, from)?;
+        self.commit(&mut writer, seq)?;
+        Ok(CatchUp::Applied {
+            changes,
+            incidents,
+            seq,
+        })
+    }
+
+    /// Makes the index again from the store: every incident the change feed ever named,
+    /// as it is now. Returns how many incidents the index then holds. An error when
+    /// another process holds the writer.
+    pub fn rebuild(&self, store: &dyn Store) -> Result<u64, SearchError> {
+        let Some(mut writer) = self.writer(REBUILD_HEAP)? else {
+            return Err(SearchError::Busy(self.path.display().to_string()));
+        };
+        writer.delete_all_documents().map_err(|e| self.err(e))?;
+        let (seq, _, _) = self.apply(&mut writer, store, 0)?;
+        self.commit(&mut writer, seq)?;
+        self.len()
+    }
+
+    /// Indexes every incident the change feed names after `from` as it is now (removing
+    /// the ones that are gone); returns the last sequence number, and how many changes
+    /// and incidents were read.
+    fn apply(
+        &self,
+        writer: &mut IndexWriter,
+        store: &dyn Store,
+        from: i64,
+    ) -> Result<(i64, usize, usize), SearchError> {
+        let (mut seq, mut changes, mut incidents) = (from, 0, 0);
         loop {
             let batch = store.changes_since(seq, BATCH)?;
             let Some(last) = batch.last() else { break };
@@ -370,6 +401,8 @@ impl SearchIndex {
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
+            // A delete removes the copies added before it, so an incident named in
+            // several batches is indexed once, as it is now.
             for id in &ids {
                 writer.delete_term(Term::from_field_text(self.fields.id, id));
             }
@@ -380,46 +413,7 @@ impl SearchIndex {
             }
             incidents += ids.len();
         }
-        self.commit(&mut writer, seq)?;
-        Ok(CatchUp::Applied {
-            changes,
-            incidents,
-            seq,
-        })
-    }
-
-    /// Makes the index again from every incident of the store; returns how many were
-    /// indexed. An error when another process holds the writer.
-    pub fn rebuild(&self, store: &dyn Store) -> Result<usize, SearchError> {
-        let Some(mut writer) = self.writer(REBUILD_HEAP)? else {
-            return Err(SearchError::Busy(self.path.display().to_string()));
-        };
-        // Changes made while the incidents are read are applied again by the next
-        // catch-up: indexing an incident twice gives the same document.
-        let seq = store.latest_change()?;
-        writer.delete_all_documents().map_err(|e| self.err(e))?;
-        let mut filter = Filter {
-            limit: Some(BATCH),
-            ..Filter::default()
-        };
-        let mut count = 0;
-        loop {
-            let page = store.incidents(&filter)?;
-            for inc in &page {
-                writer
-                    .add_document(self.document(inc))
-                    .map_err(|e| self.err(e))?;
-            }
-            count += page.len();
-            match page.last() {
-                Some(last) if page.len() == BATCH => {
-                    filter.after = Some(recount_store::Cursor::after(last))
-                }
-                _ => break,
-            }
-        }
-        self.commit(&mut writer, seq)?;
-        Ok(count)
+        Ok((seq, changes, incidents))
     }
 
     /// The index document of an incident.

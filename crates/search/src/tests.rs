@@ -358,6 +358,8 @@ fn a_rebuilt_index_answers_as_the_caught_up_one() {
             assert_eq!(got(&followed), got(&rebuilt), "{q} {f:?}");
         }
     }
+    // Made again in place, it holds each incident once.
+    assert_eq!(followed.rebuild(&store).unwrap(), 3);
     // Reopened, the index knows where it stopped.
     let seq = followed.applied_seq().unwrap();
     drop(followed);
