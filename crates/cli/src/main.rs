@@ -366,7 +366,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve(args) => {
             let keys = ledger::load_or_create(&base, key_flag)?;
-            serve::serve(open()?, keys, &args)?;
+            serve::serve(open()?, keys, &args, &index)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Token { what } => {
