@@ -426,11 +426,15 @@ impl SearchIndex {
         }
         doc.add_text(f.title_en, &inc.title);
         let mut chinese_names: Vec<&str> = inc.title_zh.as_deref().into_iter().collect();
+        // Names in Latin letters, keyed like pinyin ("Kunyuan Coal Mine" for `Kun Yuan`).
+        let mut latin_names: Vec<&str> = Vec::new();
         for org in &inc.organizations {
             doc.add_text(f.orgs, &org.name);
             chinese_names.push(&org.name);
+            latin_names.push(&org.name);
             if let Some(en) = org.name_en.as_deref().filter(|en| *en != org.name) {
                 doc.add_text(f.orgs, en);
+                latin_names.push(en);
             }
         }
         if let Some(place) = &inc.location {
@@ -443,6 +447,10 @@ impl SearchIndex {
             if let Some(detail) = &place.detail {
                 doc.add_text(f.detail, detail);
                 chinese_names.push(detail);
+                latin_names.push(detail);
+            }
+            if let Some(name_en) = &place.name_en {
+                latin_names.push(name_en);
             }
             if let Some(code) = &place.adcode {
                 // Province, prefecture and county prefixes, as the listing's place filter
@@ -484,6 +492,7 @@ impl SearchIndex {
         let keys: BTreeSet<String> = chinese_names
             .iter()
             .flat_map(|n| tokenizer::pinyin_keys(n))
+            .chain(latin_names.iter().flat_map(|n| tokenizer::latin_keys(n)))
             .collect();
         if !keys.is_empty() {
             doc.add_text(f.pinyin, keys.into_iter().collect::<Vec<_>>().join(" "));
@@ -510,7 +519,8 @@ impl SearchIndex {
 
     /// The query of the words: every word (a run of adjacent Chinese words is one phrase)
     /// must occur in some text field; or, for Latin letters, the whole query is a pinyin
-    /// key of a Chinese name.
+    /// key of a Chinese name; in Chinese characters, their pinyin may be a name known
+    /// only in Latin letters.
     fn text_query(&self, query: &str) -> Option<Box<dyn Query>> {
         let mut analyzer = tokenizer::query_analyzer();
         let tokens = tokenizer::tokens(&mut analyzer, query);
@@ -570,7 +580,7 @@ impl SearchIndex {
         if !words.is_empty() {
             either.push((Occur::Should, Box::new(BooleanQuery::new(words))));
         }
-        if let Some(key) = tokenizer::pinyin_query(query) {
+        if let Some(key) = tokenizer::pinyin_query(query).or_else(|| tokenizer::pinyin_of(query)) {
             let q = TermQuery::new(
                 Term::from_field_text(self.fields.pinyin, &key),
                 IndexRecordOption::WithFreqs,

@@ -184,6 +184,10 @@ fn finds_chinese_english_and_pinyin_with_snippets() {
         assert_eq!(ids(&index, q, &none), [kunyuan.clone()].into(), "{q}");
     }
     assert_eq!(ids(&index, "Yaduo", &none), [shoes.clone()].into());
+    // A name known only in Latin letters is found with its syllables spaced too.
+    assert_eq!(ids(&index, "Da He", &none), [dahe.clone()].into());
+    // And by its Chinese characters, through their pinyin.
+    assert_eq!(ids(&index, "大河", &none), [dahe.clone()].into());
     // A phrase of Chinese words must be adjacent: 工人 and 工资 both occur, 工人工资 does not.
     assert!(ids(&index, "工人工资", &none).is_empty());
     assert_eq!(ids(&index, "拖欠工资", &none), [shoes].into());

@@ -143,6 +143,37 @@ pub fn pinyin_keys(name: &str) -> Vec<String> {
     keys
 }
 
+/// Keys of a name written in Latin letters, in the same form as pinyin keys: every run of up
+/// to four consecutive words joined and lower-cased ("Kunyuan Coal Mine" → `kunyuan`,
+/// `kunyuancoal`, …, `mine`), so that a name romanised as one word is found when the query
+/// spaces its syllables (`Kun Yuan`).
+pub fn latin_keys(name: &str) -> Vec<String> {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut keys = Vec::new();
+    for start in 0..words.len() {
+        let mut key = String::new();
+        for w in words.iter().skip(start).take(4) {
+            key.push_str(w);
+            keys.push(key.clone());
+        }
+    }
+    keys
+}
+
+/// The pinyin key of a query written in Chinese characters only (坤源 → `kunyuan`), so that
+/// it also finds a name that is known only in its romanised form ("Kunyuan Coal Mine").
+pub fn pinyin_of(query: &str) -> Option<String> {
+    let mut key = String::new();
+    for c in query.chars().filter(|c| !c.is_whitespace()) {
+        key.push_str(c.to_pinyin()?.plain());
+    }
+    (!key.is_empty()).then(|| key.replace('ü', "u"))
+}
+
 /// A query as a pinyin key when it could be one: Latin letters only, with spaces,
 /// hyphens and apostrophes between syllables ("Kun Yuan", "kun-yuan", "Xi'an").
 pub fn pinyin_query(query: &str) -> Option<String> {
@@ -218,11 +249,22 @@ mod tests {
     }
 
     #[test]
+    fn latin_names_give_keys_of_joined_words() {
+        let keys = latin_keys("Kunyuan Coal-Mine");
+        for k in ["kunyuan", "kunyuancoal", "kunyuancoalmine", "coalmine", "mine"] {
+            assert!(keys.contains(&k.to_string()), "{k} missing from {keys:?}");
+        }
+        assert!(latin_keys("坤源").is_empty());
+    }
+
+    #[test]
     fn latin_queries_become_pinyin_keys() {
         assert_eq!(pinyin_query("Kun Yuan").as_deref(), Some("kunyuan"));
         assert_eq!(pinyin_query("kunyuan").as_deref(), Some("kunyuan"));
         assert_eq!(pinyin_query("Xi'an").as_deref(), Some("xian"));
         assert_eq!(pinyin_query("坤源"), None);
+        assert_eq!(pinyin_of("坤源").as_deref(), Some("kunyuan"));
+        assert_eq!(pinyin_of("坤源 mine"), None);
         assert_eq!(pinyin_query("coal 2024"), None);
     }
 }
