@@ -29,15 +29,20 @@ fn run(cmd: &mut Command) -> String {
 }
 
 fn lines(s: &str) -> Vec<Value> {
-    s.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// Ids of the hits of a search, as JSON Lines.
 fn search(cmd: &mut Command, args: &[&str]) -> BTreeSet<String> {
-    lines(&run(cmd.arg("search").args(args).args(["--format", "jsonl"])))
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
+    lines(&run(cmd
+        .arg("search")
+        .args(args)
+        .args(["--format", "jsonl"])))
+    .iter()
+    .map(|h| h["id"].as_str().unwrap().to_string())
+    .collect()
 }
 
 fn incidents(cmd: &mut Command) -> Vec<Value> {
@@ -80,7 +85,10 @@ fn seeds_coal_strikes_and_kunyuan_are_found() {
     assert_eq!(kunyuan.len(), 2, "the seeds tell two Kunyuan incidents");
 
     let hits = search(&mut recount(dir.path()), &["煤矿"]);
-    assert!(hits.is_superset(&coal_strikes), "{hits:?} ⊉ {coal_strikes:?}");
+    assert!(
+        hits.is_superset(&coal_strikes),
+        "{hits:?} ⊉ {coal_strikes:?}"
+    );
     // With the listing's filters, exactly the coal strikes.
     let strikes = search(&mut recount(dir.path()), &["煤矿", "--type", "strike"]);
     assert_eq!(strikes, coal_strikes);
@@ -94,7 +102,10 @@ fn seeds_coal_strikes_and_kunyuan_are_found() {
 
     // The table marks the matched words (brackets when not on a terminal).
     let table = run(recount(dir.path()).args(["search", "坤源"]));
-    assert!(table.contains("[坤源]") || table.contains("[坤][源]"), "{table}");
+    assert!(
+        table.contains("[坤源]") || table.contains("[坤][源]"),
+        "{table}"
+    );
     assert!(table.contains("2 incidents"), "{table}");
 }
 

@@ -50,10 +50,7 @@ const BATCH: usize = 2_000;
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("search index {path}: {source}")]
-    Index {
-        path: String,
-        source: TantivyError,
-    },
+    Index { path: String, source: TantivyError },
     #[error("search index {path}: {message}")]
     Invalid { path: String, message: String },
     #[error(transparent)]
@@ -105,7 +102,9 @@ const TEXT_FIELDS: &[(&str, f32)] = &[
 ];
 
 /// The stored fields a snippet may come from, most telling first.
-const SNIPPET_FIELDS: &[&str] = &["passages", "title_zh", "title_en", "orgs", "detail", "places"];
+const SNIPPET_FIELDS: &[&str] = &[
+    "passages", "title_zh", "title_en", "orgs", "detail", "places",
+];
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -244,8 +243,7 @@ impl SearchIndex {
                 _ => {
                     return Err(SearchError::Invalid {
                         path,
-                        message: "this is not a recount search index; give another --index"
-                            .into(),
+                        message: "this is not a recount search index; give another --index".into(),
                     })
                 }
             }
@@ -475,15 +473,11 @@ impl SearchIndex {
         // The passages the incident was read from: each source's quote, and the quotes
         // of claims that are not already one of them.
         let mut seen: BTreeSet<&str> = BTreeSet::new();
-        let quotes = inc
-            .sources
-            .iter()
-            .filter_map(|s| s.quote.as_deref())
-            .chain(
-                inc.figures
-                    .values()
-                    .flat_map(|fig| fig.claims.iter().filter_map(|c| c.quote.as_deref())),
-            );
+        let quotes = inc.sources.iter().filter_map(|s| s.quote.as_deref()).chain(
+            inc.figures
+                .values()
+                .flat_map(|fig| fig.claims.iter().filter_map(|c| c.quote.as_deref())),
+        );
         for q in quotes {
             if seen.insert(q) {
                 doc.add_text(f.passages, q);
@@ -556,9 +550,7 @@ impl SearchIndex {
                     Box::new(PhraseQuery::new_with_offset(
                         group
                             .iter()
-                            .map(|t| {
-                                (t.position - first, Term::from_field_text(field, &t.text))
-                            })
+                            .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
                             .collect(),
                     ))
                 };

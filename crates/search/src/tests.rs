@@ -3,8 +3,7 @@
 
 use super::*;
 use recount_model::{
-    ClaimDraft, Document, IncidentType, Organization, Place, PlaceLevel, Qualifier, Report,
-    Speaker,
+    ClaimDraft, Document, IncidentType, Organization, Place, PlaceLevel, Qualifier, Report, Speaker,
 };
 use recount_store::{Reviewer, SqliteStore};
 
@@ -173,9 +172,15 @@ fn finds_chinese_english_and_pinyin_with_snippets() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].id, kunyuan);
     let marked = hits[0].snippets[0].marked("[", "]");
-    assert!(marked.contains("[坤][源]") || marked.contains("[坤源]"), "{marked}");
+    assert!(
+        marked.contains("[坤][源]") || marked.contains("[坤源]"),
+        "{marked}"
+    );
     // 煤矿 is in one's text and in the other's sector (told only in English).
-    assert_eq!(ids(&index, "煤矿", &none), [kunyuan.clone(), dahe.clone()].into());
+    assert_eq!(
+        ids(&index, "煤矿", &none),
+        [kunyuan.clone(), dahe.clone()].into()
+    );
     // English, stemmed: "strikes" meets "strike", "wage" meets "wages".
     assert_eq!(ids(&index, "strikes", &none), [dahe.clone()].into());
     assert_eq!(ids(&index, "unpaid wage", &none), [dahe.clone()].into());
@@ -343,7 +348,10 @@ fn a_rebuilt_index_answers_as_the_caught_up_one() {
     followed.catch_up(&store).unwrap();
     let rebuilt = SearchIndex::open_or_create(b.path()).unwrap();
     assert_eq!(rebuilt.rebuild(&store).unwrap(), 3);
-    assert_eq!(rebuilt.applied_seq().unwrap(), followed.applied_seq().unwrap());
+    assert_eq!(
+        rebuilt.applied_seq().unwrap(),
+        followed.applied_seq().unwrap()
+    );
     let protests = Filter {
         kind: Some(IncidentType::Protest),
         ..Filter::default()
@@ -356,7 +364,12 @@ fn a_rebuilt_index_answers_as_the_caught_up_one() {
                 i.search(q, f, 10)
                     .unwrap()
                     .into_iter()
-                    .map(|h| (h.id, h.snippets.iter().map(|s| s.marked("[", "]")).collect()))
+                    .map(|h| {
+                        (
+                            h.id,
+                            h.snippets.iter().map(|s| s.marked("[", "]")).collect(),
+                        )
+                    })
                     .collect()
             };
             assert_eq!(got(&followed), got(&rebuilt), "{q} {f:?}");

@@ -7,8 +7,7 @@ use jieba_rs::Jieba;
 use pinyin::ToPinyin;
 use std::sync::LazyLock;
 use tantivy::tokenizer::{
-    Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-    WhitespaceTokenizer,
+    Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, WhitespaceTokenizer,
 };
 
 /// The name the text analyzer is registered under in the index.
@@ -203,7 +202,10 @@ mod tests {
 
     #[test]
     fn chinese_is_segmented_into_words_and_their_parts() {
-        let words = texts(&mut index_analyzer(), "山西省晋中市榆次区坤源煤矿工人罢工讨薪。");
+        let words = texts(
+            &mut index_analyzer(),
+            "山西省晋中市榆次区坤源煤矿工人罢工讨薪。",
+        );
         for w in ["山西省", "晋中市", "煤矿", "工人", "罢工"] {
             assert!(words.contains(&w.to_string()), "{w} missing from {words:?}");
         }
@@ -214,14 +216,20 @@ mod tests {
         assert!(words.contains(&"中华人民共和国".to_string()), "{words:?}");
         assert!(words.contains(&"人民".to_string()), "{words:?}");
         // The query analyzer keeps the long word whole.
-        assert_eq!(texts(&mut query_analyzer(), "中华人民共和国"), ["中华人民共和国"]);
+        assert_eq!(
+            texts(&mut query_analyzer(), "中华人民共和国"),
+            ["中华人民共和国"]
+        );
     }
 
     #[test]
     fn offsets_are_bytes_and_positions_are_characters() {
         let toks = tokens(&mut query_analyzer(), "六名矿工 died");
         let miners = toks.iter().find(|t| t.text == "矿工").expect("矿工");
-        assert_eq!(&"六名矿工 died"[miners.offset_from..miners.offset_to], "矿工");
+        assert_eq!(
+            &"六名矿工 died"[miners.offset_from..miners.offset_to],
+            "矿工"
+        );
         assert_eq!(miners.position, 2);
         let died = toks.iter().find(|t| t.text == "die").expect("died stemmed");
         assert_eq!(died.position, 5);
@@ -229,8 +237,14 @@ mod tests {
 
     #[test]
     fn english_words_are_lowercased_and_stemmed() {
-        let words = texts(&mut index_analyzer(), "Miners STRIKING over unpaid Wages, again!");
-        assert_eq!(words, ["miner", "strike", "over", "unpaid", "wage", "again"]);
+        let words = texts(
+            &mut index_analyzer(),
+            "Miners STRIKING over unpaid Wages, again!",
+        );
+        assert_eq!(
+            words,
+            ["miner", "strike", "over", "unpaid", "wage", "again"]
+        );
         // A query meets the text whatever the inflection.
         assert_eq!(texts(&mut query_analyzer(), "strikes"), ["strike"]);
     }
@@ -251,7 +265,13 @@ mod tests {
     #[test]
     fn latin_names_give_keys_of_joined_words() {
         let keys = latin_keys("Kunyuan Coal-Mine");
-        for k in ["kunyuan", "kunyuancoal", "kunyuancoalmine", "coalmine", "mine"] {
+        for k in [
+            "kunyuan",
+            "kunyuancoal",
+            "kunyuancoalmine",
+            "coalmine",
+            "mine",
+        ] {
             assert!(keys.contains(&k.to_string()), "{k} missing from {keys:?}");
         }
         assert!(latin_keys("坤源").is_empty());

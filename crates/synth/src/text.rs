@@ -419,7 +419,10 @@ impl Event {
             })
             .collect();
         let (kind, figure) = match self.kind {
-            Kind::Accident => (IncidentType::Accident, Some((FigureKind::Dead, self.dead_final))),
+            Kind::Accident => (
+                IncidentType::Accident,
+                Some((FigureKind::Dead, self.dead_final)),
+            ),
             Kind::Strike => (
                 IncidentType::Strike,
                 Some((FigureKind::Participants, self.participants)),

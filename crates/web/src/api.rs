@@ -169,12 +169,11 @@ async fn search(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<SearchPage>, ApiError> {
     caller.may_read(&state)?;
-    let Some(words) = q
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
+    let Some(words) =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
     else {
         return Err(ApiError::bad_request("q: give the words to search for"));
     };

@@ -101,12 +101,11 @@ impl AppState {
             index.catch_up(store).map_err(search_error)?;
             let hits = index.search(&q, &filter, limit).map_err(search_error)?;
             let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
-            let mut incidents: std::collections::HashMap<String, recount_model::Incident> =
-                store
-                    .incidents_by_id(&ids)?
-                    .into_iter()
-                    .map(|i| (i.id.clone(), i))
-                    .collect();
+            let mut incidents: std::collections::HashMap<String, recount_model::Incident> = store
+                .incidents_by_id(&ids)?
+                .into_iter()
+                .map(|i| (i.id.clone(), i))
+                .collect();
             Ok(Some(
                 hits.into_iter()
                     .filter_map(|h| incidents.remove(&h.id).map(|i| (h, i)))

@@ -202,12 +202,11 @@ async fn render_index(
     caller.may_read(state)?;
     let all_filter = q.filter()?;
     let (page_filter, limit) = q.page()?;
-    let words = q
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
+    let words =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
     // Words go to the search index when the server has one: the matches best first,
     // the map and timeline over all of them (up to SEARCH_CAP).
     let found = match words {
