@@ -459,7 +459,7 @@ impl Event {
         } else {
             "manufacturing"
         };
-        let mechanism = (self.kind == Kind::Accident).then(|| match self.mechanism.0 {
+        let mechanism = (self.kind == Kind::Accident).then_some(match self.mechanism.0 {
             "瓦斯爆炸" => "explosion",
             "透水" => "flood",
             "火灾" => "fire",
