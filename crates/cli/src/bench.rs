@@ -31,6 +31,9 @@ pub enum BenchWhat {
     /// Ingest a folder (as `recount ingest` does) and report throughput by tenths of the
     /// run, peak memory, and listing latency over the store it built.
     Ingest(IngestArgs),
+    /// Listing and search latency over N synthetic incidents (crates/synth), written into
+    /// a fresh database and index through a bulk path; prints p50/p95/p99.
+    Search(SearchArgs),
     /// Place resolution: for each JSON Lines record `{"id", "text"}` print
     /// `{"id", "adcode", "level", "country", "name"}`; the timing goes to standard error.
     Places {
@@ -40,8 +43,13 @@ pub enum BenchWhat {
 }
 
 /// Run one benchmark.
-pub fn run(what: &BenchWhat, open: &dyn Fn() -> Result<Box<dyn Store + Send>>) -> Result<()> {
+pub fn run(
+    what: &BenchWhat,
+    open: &dyn Fn() -> Result<Box<dyn Store + Send>>,
+    index: &Path,
+) -> Result<()> {
     match what {
+        BenchWhat::Search(args) => search(open()?.as_mut(), index, args),
         BenchWhat::Generate { reports, seed, out } => generate(*reports, *seed, out),
         BenchWhat::Ingest(args) => ingest(open()?.as_mut(), args),
         BenchWhat::Places { input } => match input {
@@ -304,4 +312,164 @@ fn percentile(values: &[f64], p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
     let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
     v[rank.clamp(1, v.len()) - 1]
+}
+
+/// `recount bench search`.
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    /// How many synthetic incidents to generate.
+    #[arg(long)]
+    incidents: usize,
+    /// The seed: the same seed and count give the same incidents.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How many listing queries and how many searches to time.
+    #[arg(long, default_value_t = 500)]
+    queries: usize,
+}
+
+/// Incidents written per transaction while loading.
+const LOAD_BATCH: usize = 10_000;
+
+fn search(store: &mut dyn Store, index_dir: &Path, args: &SearchArgs) -> Result<()> {
+    if store.counts()?.incidents > 0 || store.latest_change()? > 0 {
+        bail!(
+            "bench search fills a fresh database, and this one holds incidents already: \
+             give --db a new file (or --database-url an empty database)"
+        );
+    }
+    let start = Instant::now();
+    let mut batch = Vec::with_capacity(LOAD_BATCH);
+    let mut loaded = 0usize;
+    for inc in recount_synth::Incidents::new(args.incidents, args.seed) {
+        batch.push(inc);
+        if batch.len() == LOAD_BATCH {
+            store.bench_load_incidents(&batch)?;
+            loaded += batch.len();
+            batch.clear();
+            if loaded.is_multiple_of(100_000) {
+                eprintln!("  loaded {loaded} incidents");
+            }
+        }
+    }
+    store.bench_load_incidents(&batch)?;
+    println!(
+        "load: {} synthetic incidents (seed {}) in {:.1} s",
+        args.incidents,
+        args.seed,
+        start.elapsed().as_secs_f64()
+    );
+    let start = Instant::now();
+    let index = recount_search::SearchIndex::open_or_create(index_dir)?;
+    let indexed = index.rebuild(store)?;
+    println!(
+        "index: {indexed} incidents into {} in {:.1} s",
+        index_dir.display(),
+        start.elapsed().as_secs_f64()
+    );
+    // A few runs of each to warm caches, then the timed ones.
+    listing_latency(store, 20)?;
+    let listing = listing_latency(store, args.queries)?;
+    search_latency(&index, 20)?;
+    let searches = search_latency(&index, args.queries)?;
+    println!();
+    println!(
+        "{:<34} {:>7} {:>8} {:>8} {:>8}  {:>10}",
+        "query", "count", "p50 ms", "p95 ms", "p99 ms", "target p95"
+    );
+    let row = |what: &str, v: &[f64], target: &str| {
+        if !v.is_empty() {
+            println!(
+                "{what:<34} {:>7} {:>8.1} {:>8.1} {:>8.1}  {target:>10}",
+                v.len(),
+                percentile(v, 50.0),
+                percentile(v, 95.0),
+                percentile(v, 99.0)
+            );
+        }
+    };
+    row("listing, 50 rows, filters", &listing, "50 ms");
+    for (lang, label) in [
+        (Lang::Chinese, "search, 20 hits, Chinese"),
+        (Lang::English, "search, 20 hits, English"),
+        (Lang::Pinyin, "search, 20 hits, pinyin"),
+    ] {
+        let v: Vec<f64> = searches
+            .iter()
+            .filter(|s| s.0 == lang)
+            .map(|s| s.1)
+            .collect();
+        row(label, &v, "100 ms");
+    }
+    let filtered: Vec<f64> = searches.iter().filter(|s| s.2).map(|s| s.1).collect();
+    row("search, 20 hits, with filters", &filtered, "100 ms");
+    let all: Vec<f64> = searches.iter().map(|s| s.1).collect();
+    row("search, 20 hits, all", &all, "100 ms");
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Chinese,
+    English,
+    Pinyin,
+}
+
+/// What people search the synthetic incidents for: words of their titles and passages,
+/// firm names (as the generator makes them) in Chinese and pinyin, phrases in English.
+const SEARCHES: &[(Lang, &str)] = &[
+    (Lang::Chinese, "煤矿"),
+    (Lang::Chinese, "瓦斯爆炸"),
+    (Lang::Chinese, "拖欠工资"),
+    (Lang::Chinese, "坤源"),
+    (Lang::Chinese, "鑫源煤矿"),
+    (Lang::Chinese, "透水事故"),
+    (Lang::Chinese, "排放污水"),
+    (Lang::Chinese, "受贿"),
+    (Lang::English, "gas explosion"),
+    (Lang::English, "unpaid wages"),
+    (Lang::English, "coal mine"),
+    (Lang::English, "strike"),
+    (Lang::English, "chemical pollution"),
+    (Lang::English, "roof collapse miners"),
+    (Lang::Pinyin, "Kunyuan"),
+    (Lang::Pinyin, "xin yuan"),
+    (Lang::Pinyin, "Hengtai"),
+    (Lang::Pinyin, "ruifeng"),
+];
+
+/// Times `n` searches of 20 hits (snippets included), cycling through [`SEARCHES`]; one
+/// in three also narrows by a type, a province, a year or a minimum toll. Returns (the
+/// query's kind, milliseconds, filtered).
+fn search_latency(index: &recount_search::SearchIndex, n: usize) -> Result<Vec<(Lang, f64, bool)>> {
+    use recount_model::IncidentType;
+    let provinces: Vec<String> = recount_geo::gazetteer()
+        .units()
+        .iter()
+        .filter(|u| u.level == recount_model::PlaceLevel::Province)
+        .map(|u| u.adcode.clone())
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let (lang, q) = SEARCHES[i % SEARCHES.len()];
+        let mut f = recount_store::Filter::default();
+        let filtered = i % 3 == 0;
+        if filtered {
+            match i / 3 % 4 {
+                0 => f.kind = Some(IncidentType::Accident),
+                1 => f.adcodes = vec![provinces[i % provinces.len()].clone()],
+                2 => {
+                    let year = 2016 + (i % 10) as i32;
+                    f.from = chrono::NaiveDate::from_ymd_opt(year, 1, 1);
+                    f.to = chrono::NaiveDate::from_ymd_opt(year, 12, 31);
+                }
+                _ => f.min_dead = Some(3),
+            }
+        }
+        let start = Instant::now();
+        let hits = index.search(q, &f, 20)?;
+        out.push((lang, start.elapsed().as_secs_f64() * 1000.0, filtered));
+        std::hint::black_box(hits);
+    }
+    Ok(out)
 }

@@ -11,6 +11,7 @@ mod ledger;
 mod output;
 mod place_filter;
 mod review;
+mod search;
 mod serve;
 mod stats;
 mod watch;
@@ -38,6 +39,10 @@ struct Cli {
     /// or recount-<name>.key in the working directory for PostgreSQL).
     #[arg(long, global = true, env = "RECOUNT_KEY")]
     key: Option<PathBuf>,
+    /// The search index's directory (default: the database path + ".index", or
+    /// recount-<name>.index in the working directory for PostgreSQL).
+    #[arg(long, global = true, env = "RECOUNT_INDEX")]
+    index: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,6 +55,10 @@ enum Command {
     Watch(watch::WatchArgs),
     /// List incidents.
     Incidents(ListArgs),
+    /// Search incidents and the passages behind them: Chinese, English, or Chinese names in pinyin.
+    Search(search::SearchArgs),
+    /// Make the search index again from every incident.
+    Reindex,
     /// Show one incident: facts, every claim with its source and quote, the sources.
     Show {
         id: String,
@@ -206,6 +215,18 @@ impl Database {
     }
 }
 
+/// The search index's directory: `--index`, else beside what the key derives from.
+fn index_dir(base: &std::path::Path, flag: Option<&std::path::Path>) -> PathBuf {
+    match flag {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let mut name = base.as_os_str().to_owned();
+            name.push(".index");
+            PathBuf::from(name)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -230,6 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let database = Database::of(&cli);
     let base = database.key_base()?;
     let key_flag = cli.key.as_deref();
+    let index = index_dir(&base, cli.index.as_deref());
     let open = || database.open();
     match cli.command {
         Command::Ingest(args) => {
@@ -240,17 +262,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let code = ingest::run(store.as_mut(), &args)?;
             // Publish what was archived: a signed checkpoint over the grown log.
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(code)
         }
         Command::Watch(args) => {
             let keys = ledger::load_or_create(&base, key_flag)?;
             let mut store = open()?;
-            watch::run(store.as_mut(), &keys, &args)
+            watch::run(store.as_mut(), &keys, &args, &index)
         }
         Command::Incidents(args) => {
             let store = open()?;
             let filter = args.filter.to_filter()?;
             output::list(store.as_ref(), &filter, args.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search(args) => {
+            let store = open()?;
+            search::search(store.as_ref(), &index, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reindex => {
+            let store = open()?;
+            search::reindex(store.as_ref(), &index)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { id, format } => {
@@ -273,6 +306,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { ids, reason, who } => {
@@ -280,6 +314,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             review::merge(store.as_mut(), &ids, &reason, &review::who(who.as_deref()))?;
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Split {
@@ -298,11 +333,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Reextract => {
             let mut store = open()?;
-            Ok(if review::reextract(store.as_mut())? {
+            let ok = review::reextract(store.as_mut())?;
+            search::after_write(store.as_ref(), &index);
+            Ok(if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -339,7 +377,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve(args) => {
             let keys = ledger::load_or_create(&base, key_flag)?;
-            serve::serve(open()?, keys, &args)?;
+            serve::serve(open()?, keys, &args, &index)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Token { what } => {
@@ -355,6 +393,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Production { what } => stats::production(open()?.as_mut(), &what),
-        Command::Bench { what } => bench::run(&what, &open).map(|()| ExitCode::SUCCESS),
+        Command::Bench { what } => bench::run(&what, &open, &index).map(|()| ExitCode::SUCCESS),
     }
 }

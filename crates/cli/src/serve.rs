@@ -40,7 +40,12 @@ pub enum TokenCommand {
     Revoke { name: String },
 }
 
-pub fn serve(store: Box<dyn Store + Send>, keys: Keys, args: &ServeArgs) -> Result<()> {
+pub fn serve(
+    store: Box<dyn Store + Send>,
+    keys: Keys,
+    args: &ServeArgs,
+    index: &std::path::Path,
+) -> Result<()> {
     let mut store = store;
     // Publish what is there before serving proofs against it.
     store.checkpoint(&recount_store::Signer {
@@ -62,6 +67,9 @@ pub fn serve(store: Box<dyn Store + Send>, keys: Keys, args: &ServeArgs) -> Resu
             max_body: args.max_body,
             timeout: Duration::from_secs(args.timeout),
         },
+    )
+    .with_search(
+        recount_search::SearchIndex::open_or_create(index).context("opening the search index")?,
     );
     let runtime = tokio_runtime()?;
     runtime.block_on(async {

@@ -135,7 +135,12 @@ enum Poll {
     Failed,
 }
 
-pub fn run(store: &mut dyn Store, keys: &ledger::Keys, args: &WatchArgs) -> Result<ExitCode> {
+pub fn run(
+    store: &mut dyn Store,
+    keys: &ledger::Keys,
+    args: &WatchArgs,
+    index: &std::path::Path,
+) -> Result<ExitCode> {
     let every = parse_interval(&args.every).context("--every")?;
     let (file, mut feeds) = load_feeds(&args.feeds, every)?;
     let alerts = args.alert.as_deref().map(Alerts::load).transpose()?;
@@ -187,6 +192,7 @@ pub fn run(store: &mut dyn Store, keys: &ledger::Keys, args: &WatchArgs) -> Resu
         }
         let tally = p.tally;
         ledger::checkpoint_after_write(store, keys)?;
+        crate::search::after_write(store, index);
         let fired = match &alerts {
             Some(a) => a.run(store, &client)?,
             None => 0,

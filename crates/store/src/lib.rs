@@ -378,4 +378,11 @@ pub trait Store {
 
     /// Every stored production figure, by adcode and year.
     fn production(&self) -> Result<Vec<Production>, StoreError>;
+
+    /// For benchmarks only (`recount bench search`): writes these incidents as they are,
+    /// in one transaction, with no document, report or log leaf behind them (the change
+    /// feed does record them). A store filled this way serves listings and search as
+    /// any other, but its incidents cannot be re-extracted, verified or proved; nothing
+    /// but the benchmark calls it.
+    fn bench_load_incidents(&mut self, incidents: &[Incident]) -> Result<(), StoreError>;
 }

@@ -1081,6 +1081,18 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::StoreError> {
                 self.write(|tx| $crate::store::record_alert(tx, rule, incident, fingerprint))
             }
+            // Benchmarks only (see the trait): the incident rows, nothing behind them.
+            fn bench_load_incidents(
+                &mut self,
+                incidents: &[recount_model::Incident],
+            ) -> Result<(), $crate::StoreError> {
+                self.write(|tx| {
+                    for inc in incidents {
+                        $crate::store::write_incident(tx, inc)?;
+                    }
+                    Ok(())
+                })
+            }
             fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, $crate::StoreError> {
                 $crate::store::original(&self.reader(), sha256)
             }

@@ -297,6 +297,72 @@ impl Iterator for Corpus {
     }
 }
 
+/// Incidents without reports, for the listing and search benchmark (`recount bench
+/// search`): each is an event as the report generator makes it (a county of the
+/// gazetteer, an invented firm in Chinese with its pinyin English name, a type in the same
+/// proportions, a day in 2016–2025 drawn evenly), written as the resolved incident: both
+/// titles, facets, the final toll, the lead paragraph of its first telling and, for 45%,
+/// of the other language's as the sources' quotes. A pure function of seed and count; the
+/// ids (`inc-` and 12 hex digits from the seed and the position) are unique.
+pub struct Incidents {
+    rng: ChaCha8Rng,
+    counties: Vec<County>,
+    seed: u64,
+    next: usize,
+    count: usize,
+    start: NaiveDate,
+    days: u64,
+}
+
+impl Incidents {
+    pub fn new(count: usize, seed: u64) -> Self {
+        let start = NaiveDate::from_ymd_opt(2016, 1, 1).expect("a valid date");
+        let end = NaiveDate::from_ymd_opt(2025, 12, 31).expect("a valid date");
+        Incidents {
+            // Another stream than the report corpus of the same seed.
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_1c1d_e475),
+            counties: counties(),
+            seed,
+            next: 0,
+            count,
+            start,
+            days: (end - start).num_days() as u64,
+        }
+    }
+}
+
+impl Iterator for Incidents {
+    type Item = recount_model::Incident;
+
+    fn next(&mut self) -> Option<recount_model::Incident> {
+        if self.next >= self.count {
+            return None;
+        }
+        let date = self.start + Days::new(self.rng.random_range(0..=self.days));
+        let kind = match self.rng.random_range(0..100) {
+            0..=54 => Kind::Accident,
+            55..=74 => Kind::Strike,
+            75..=89 => Kind::Protest,
+            _ => Kind::Corruption,
+        };
+        let county = self
+            .counties
+            .choose(&mut self.rng)
+            .expect("the gazetteer has counties")
+            .clone();
+        let event = text::Event::new(&mut self.rng, kind, date, county);
+        let both = self.rng.random_range(0..100) < 45;
+        let id = format!("inc-{:04x}{:08x}", self.seed & 0xffff, self.next);
+        self.next += 1;
+        Some(event.incident(id, both))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.count - self.next;
+        (left, Some(left))
+    }
+}
+
 /// The date a report of an event `after` days late is published.
 pub(crate) fn published(date: NaiveDate, after: u64) -> NaiveDate {
     date + Days::new(after)

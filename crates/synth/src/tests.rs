@@ -86,3 +86,31 @@ fn the_pipeline_reads_the_true_place_date_and_toll_from_first_reports() {
     assert!(checked > 100);
     assert!(right * 100 >= checked * 95, "{right}/{checked}");
 }
+
+#[test]
+fn bench_incidents_are_a_function_of_seed_and_count() {
+    let a: Vec<_> = crate::Incidents::new(300, 9).collect();
+    let b: Vec<_> = crate::Incidents::new(300, 9).collect();
+    assert_eq!(a, b);
+    assert_ne!(a, crate::Incidents::new(300, 10).collect::<Vec<_>>());
+    let ids: std::collections::BTreeSet<_> = a.iter().map(|i| &i.id).collect();
+    assert_eq!(ids.len(), 300);
+    for inc in &a {
+        // Everything the listing filters on and search reads is there.
+        let place = inc.location.as_ref().expect("a place");
+        assert_eq!(place.adcode.as_deref().map(str::len), Some(6), "{inc:?}");
+        assert!(inc.date.is_some() && inc.title_zh.is_some(), "{inc:?}");
+        assert!(inc.sources.iter().all(|s| s.quote.is_some()), "{inc:?}");
+        assert_eq!(
+            inc.best(recount_model::FigureKind::Dead).is_some(),
+            inc.kind == recount_model::IncidentType::Accident,
+            "{inc:?}"
+        );
+    }
+    // Every kind occurs, in roughly the corpus's proportions.
+    let accidents = a
+        .iter()
+        .filter(|i| i.kind == recount_model::IncidentType::Accident)
+        .count();
+    assert!((120..=210).contains(&accidents), "{accidents}");
+}

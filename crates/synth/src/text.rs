@@ -386,3 +386,120 @@ fn capitalised_pinyin(s: &str) -> String {
         None => joined,
     }
 }
+
+impl Event {
+    /// The incident as the store would hold it once every telling is resolved: both
+    /// titles, the organisation in both languages, the county, the facets, the final
+    /// figures, and the lead paragraph of each telling as its source's quote. For the
+    /// listing and search benchmark, which needs incidents without the pipeline.
+    pub fn incident(&self, id: String, both_languages: bool) -> recount_model::Incident {
+        use recount_model::{
+            Claim, Figure, FigureKind, Incident, IncidentType, Organization, PartialDate, Place,
+            PlaceLevel, Qualifier, SourceRef, Speaker,
+        };
+        use std::collections::BTreeMap;
+        let (title_zh, lead_zh) = self.zh(Telling::OtherLanguage);
+        let (title_en, lead_en) = self.en(Telling::OtherLanguage);
+        let mut leads = vec![("zh", lead_zh)];
+        if both_languages {
+            leads.push(("en", lead_en));
+        }
+        if self.first_lang == "en" {
+            leads.reverse();
+        }
+        let sources: Vec<SourceRef> = leads
+            .iter()
+            .map(|(lang, lead)| SourceRef {
+                doc: format!("{id}-{lang}"),
+                url: None,
+                published: Some(self.date.to_string()),
+                lang: Some(lang.to_string()),
+                sha256: None,
+                quote: Some(lead.split("\n\n").next().unwrap_or(lead).to_string()),
+            })
+            .collect();
+        let (kind, figure) = match self.kind {
+            Kind::Accident => (
+                IncidentType::Accident,
+                Some((FigureKind::Dead, self.dead_final)),
+            ),
+            Kind::Strike => (
+                IncidentType::Strike,
+                Some((FigureKind::Participants, self.participants)),
+            ),
+            Kind::Protest => (IncidentType::Protest, None),
+            Kind::Corruption => (IncidentType::Corruption, None),
+        };
+        let mut figures = BTreeMap::new();
+        if let Some((fk, value)) = figure {
+            figures.insert(
+                fk,
+                Figure {
+                    best: Some(value),
+                    low: Some(value),
+                    high: Some(value),
+                    claims: vec![Claim {
+                        value,
+                        qualifier: Qualifier::Exact,
+                        value_max: None,
+                        source: sources[0].doc.clone(),
+                        attributed_to: Some(Speaker::Official),
+                        as_of: Some(PartialDate::from_naive(self.date)),
+                        quote: sources[0].quote.clone(),
+                    }],
+                },
+            );
+        }
+        let sector = if self.org_zh.contains('煤') {
+            "coal_mining"
+        } else if self.org_zh.contains("化工") {
+            "chemicals"
+        } else if self.org_zh.contains("建筑") {
+            "construction"
+        } else {
+            "manufacturing"
+        };
+        let mechanism = (self.kind == Kind::Accident).then_some(match self.mechanism.0 {
+            "瓦斯爆炸" => "explosion",
+            "透水" => "flood",
+            "火灾" => "fire",
+            _ => "collapse",
+        });
+        let grievance = match self.kind {
+            Kind::Strike => Some("wage_arrears"),
+            Kind::Protest => Some("environment"),
+            _ => None,
+        };
+        Incident {
+            id,
+            kind,
+            sector: Some(sector.into()),
+            mechanism: mechanism.map(Into::into),
+            grievance: grievance.map(Into::into),
+            date: Some(PartialDate::from_naive(self.date)),
+            date_end: None,
+            location: Some(Place {
+                country: "CN".into(),
+                adcode: Some(self.county.adcode.clone()),
+                level: PlaceLevel::County,
+                name: Some(self.county.name.clone()),
+                name_en: Some(self.county.name_en.clone()),
+                detail: None,
+                lat: None,
+                lon: None,
+            }),
+            organizations: vec![Organization {
+                name: self.org_zh.clone(),
+                name_en: Some(self.org_en.clone()),
+                role: Some("operator".into()),
+            }],
+            figures,
+            flags: vec![],
+            sources,
+            related: vec![],
+            title: title_en,
+            title_zh: Some(title_zh),
+            updated_at: Some("2026-01-01T00:00:00Z".into()),
+        }
+    }
+}

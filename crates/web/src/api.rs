@@ -136,20 +136,93 @@ async fn get_incident(
     Ok(Json(load_detail(&state, &id).await?))
 }
 
-/// Full-text search over titles (both languages), organisations and place details,
-/// with the listing's filters and pages.
+/// One search hit: the incident's id, its score, and parts of its text with the matched
+/// words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub id: String,
+    pub score: f32,
+    /// Parts of the incident's text: `field`, `text`, `highlights` (byte ranges of
+    /// `text`), and `marked` (the text with each match in `[…]`).
+    #[schema(value_type = Vec<Object>)]
+    pub snippets: Vec<serde_json::Value>,
+}
+
+/// Search results: the incidents, best first, and for each its score and snippets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchPage {
+    /// Incidents, each exactly one line of the JSON Lines export, best match first.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Incident>,
+    /// The same incidents' ids, scores and snippets, in the same order.
+    pub hits: Vec<SearchHit>,
+    /// Always absent: search results come as one page of at most `limit`.
+    pub next_cursor: Option<String>,
+}
+
+/// Full-text search (Chinese words, English words stemmed, Chinese names in pinyin) over
+/// titles, organisations, places, facets and the passages behind each incident, with
+/// the listing's filters; best match first, one page of at most `limit` (default 50).
 #[utoipa::path(get, path = "/api/search", tag = "incidents", params(ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = SearchPage), (status = 400, body = crate::error::ErrorBody)))]
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Page>, ApiError> {
+) -> Result<Json<SearchPage>, ApiError> {
     caller.may_read(&state)?;
-    if q.q.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    let Some(words) =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    else {
         return Err(ApiError::bad_request("q: give the words to search for"));
+    };
+    let (mut filter, limit) = q.page()?;
+    filter.after = None;
+    filter.text = None;
+    if let Some(found) = state.search(words, filter, limit).await? {
+        let hits = found
+            .iter()
+            .map(|(h, _)| SearchHit {
+                id: h.id.clone(),
+                score: h.score,
+                snippets: h
+                    .snippets
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({
+                            "field": s.field,
+                            "text": s.text,
+                            "highlights": s.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+                            "marked": s.marked("[", "]"),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        return Ok(Json(SearchPage {
+            items: found.into_iter().map(|(_, i)| i).collect(),
+            hits,
+            next_cursor: None,
+        }));
     }
-    list_incidents(State(state), caller, Query(q)).await
+    // No index: the store's substring match, without scores or snippets.
+    let Json(page) = list_incidents(State(state), caller, Query(q)).await?;
+    Ok(Json(SearchPage {
+        hits: page
+            .items
+            .iter()
+            .map(|i| SearchHit {
+                id: i.id.clone(),
+                score: 0.0,
+                snippets: vec![],
+            })
+            .collect(),
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// How to group statistics.

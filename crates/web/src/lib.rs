@@ -23,6 +23,7 @@ pub use error::ApiError;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::Router;
+use recount_search::SearchIndex;
 use recount_store::{Signer, SigningKey, Store};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -57,19 +58,61 @@ impl Default for Config {
     }
 }
 
-/// What every handler shares: the store and the configuration.
+/// What every handler shares: the store, the search index and the configuration.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<Mutex<Box<dyn Store + Send>>>,
     config: Arc<Config>,
+    search: Option<Arc<SearchIndex>>,
 }
+
+/// A search hit with its incident.
+pub(crate) type Found = (recount_search::Hit, recount_model::Incident);
 
 impl AppState {
     pub fn new(store: Box<dyn Store + Send>, config: Config) -> Self {
         AppState {
             store: Arc::new(Mutex::new(store)),
             config: Arc::new(config),
+            search: None,
         }
+    }
+
+    /// Searches go to this full-text index (kept current from the store's change feed
+    /// before each search); without one, `q` is the store's substring filter.
+    pub fn with_search(mut self, index: SearchIndex) -> Self {
+        self.search = Some(Arc::new(index));
+        self
+    }
+
+    /// The incidents matching words and a filter, best first, at most `limit`; `None`
+    /// when the server has no search index.
+    pub(crate) async fn search(
+        &self,
+        q: String,
+        filter: recount_store::Filter,
+        limit: usize,
+    ) -> Result<Option<Vec<Found>>, ApiError> {
+        let Some(index) = self.search.clone() else {
+            return Ok(None);
+        };
+        self.with_store(move |store| {
+            // Busy: another process is writing the index; search what it committed.
+            index.catch_up(store).map_err(search_error)?;
+            let hits = index.search(&q, &filter, limit).map_err(search_error)?;
+            let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
+            let mut incidents: std::collections::HashMap<String, recount_model::Incident> = store
+                .incidents_by_id(&ids)?
+                .into_iter()
+                .map(|i| (i.id.clone(), i))
+                .collect();
+            Ok(Some(
+                hits.into_iter()
+                    .filter_map(|h| incidents.remove(&h.id).map(|i| (h, i)))
+                    .collect(),
+            ))
+        })
+        .await
     }
 
     /// Runs `f` with the store on a blocking thread.
@@ -98,6 +141,14 @@ impl AppState {
                 .map_err(ApiError::from)?;
         }
         Ok(())
+    }
+}
+
+fn search_error(e: recount_search::SearchError) -> ApiError {
+    match e {
+        recount_search::SearchError::EmptyQuery => ApiError::bad_request(format!("q: {e}")),
+        recount_search::SearchError::Store(e) => e.into(),
+        e => ApiError::internal(e.to_string()),
     }
 }
 

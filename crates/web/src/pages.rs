@@ -192,6 +192,9 @@ async fn index(
     }
 }
 
+/// The most search matches the dashboard shows on its map and timeline.
+const SEARCH_CAP: usize = 5_000;
+
 async fn render_index(
     state: &AppState,
     caller: &Caller,
@@ -202,10 +205,40 @@ async fn render_index(
     caller.may_read(state)?;
     let all_filter = q.filter()?;
     let (page_filter, limit) = q.page()?;
-    let (all, page) = state
-        .with_store(move |s| Ok((s.incidents(&all_filter)?, s.incidents(&page_filter)?)))
-        .await?;
-    let page = crate::query::page_of(page, limit);
+    let words =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+    // Words go to the search index when the server has one: the matches best first,
+    // the map and timeline over all of them (up to SEARCH_CAP).
+    let found = match words {
+        Some(words) => {
+            let mut f = all_filter.clone();
+            f.text = None;
+            state.search(words, f, SEARCH_CAP).await?
+        }
+        None => None,
+    };
+    let (all, page) = match found {
+        Some(found) => {
+            let all: Vec<Incident> = found.into_iter().map(|(_, i)| i).collect();
+            let items = all.iter().take(limit).cloned().collect();
+            (
+                all,
+                crate::query::Page {
+                    items,
+                    next_cursor: None,
+                },
+            )
+        }
+        None => {
+            let (all, page) = state
+                .with_store(move |s| Ok((s.incidents(&all_filter)?, s.incidents(&page_filter)?)))
+                .await?;
+            (all, crate::query::page_of(page, limit))
+        }
+    };
     // The organisations that come back in this view, most recurrent first: the view is in
     // memory already, so this costs no query.
     let recurring = {

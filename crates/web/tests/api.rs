@@ -313,3 +313,32 @@ async fn the_dashboard_lists_an_organisation_that_comes_back() {
     let one = get(&app, "/?from=2024-06", None).await.body;
     assert!(!one.contains("id=\"recurring\""));
 }
+
+#[tokio::test]
+async fn search_uses_the_index_with_snippets_and_filters() {
+    let f = fixture(Config::default());
+    let found = get(&f.app, "/api/search?q=Kunyuan%20mine", None)
+        .await
+        .json();
+    let items = found["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["location"]["adcode"], "230302");
+    let hit = &found["hits"][0];
+    assert_eq!(hit["id"], items[0]["id"]);
+    assert!(hit["score"].as_f64().unwrap() > 0.0);
+    let marked = hit["snippets"][0]["marked"].as_str().unwrap();
+    assert!(marked.contains("[Kunyuan]"), "{marked}");
+    // English words are stemmed: "strikes" finds the strike.
+    let strikes = get(&f.app, "/api/search?q=strikes", None).await.json();
+    assert_eq!(strikes["items"].as_array().unwrap().len(), 1);
+    // The listing's filters apply.
+    let none = get(&f.app, "/api/search?q=Kunyuan&place=Shanxi", None)
+        .await
+        .json();
+    assert!(none["items"].as_array().unwrap().is_empty());
+    // The dashboard's text box goes through the index too.
+    let page = get(&f.app, "/?q=kunyuan", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
+    assert_eq!(html.matches("<tr data-id=").count(), 1, "{html}");
+}

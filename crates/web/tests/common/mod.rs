@@ -22,6 +22,8 @@ pub struct Fixture {
     pub hostile_sha: String,
     pub hostile_id: String,
     pub ids: Vec<String>,
+    /// The search index's directory, removed with the fixture.
+    pub index: tempfile::TempDir,
 }
 
 /// A document whose text holds a script, a `javascript:` link and a hostile title and URL.
@@ -149,7 +151,9 @@ pub fn fixture(config: Config) -> Fixture {
     let reader = secret("rita-reader", Role::Reader);
     let editor = secret("ed-editor", Role::Editor);
     let admin = secret("ada-admin", Role::Admin);
-    let app = recount_web::app(AppState::new(Box::new(store), config));
+    let index = tempfile::tempdir().unwrap();
+    let search = recount_search::SearchIndex::open_or_create(index.path()).unwrap();
+    let app = recount_web::app(AppState::new(Box::new(store), config).with_search(search));
     Fixture {
         app,
         reader,
@@ -158,6 +162,7 @@ pub fn fixture(config: Config) -> Fixture {
         hostile_sha,
         hostile_id,
         ids,
+        index,
     }
 }
 
