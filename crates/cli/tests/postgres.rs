@@ -24,6 +24,11 @@ fn shared() -> Option<PathBuf> {
 fn recount(url: &str, key: &Path) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("recount"));
     cmd.arg("--database-url").arg(url).arg("--key").arg(key);
+    // The search index of a PostgreSQL store is made in the working directory: the
+    // test's own, not the source tree.
+    if let Some(dir) = key.parent() {
+        cmd.current_dir(dir);
+    }
     cmd
 }
 
