@@ -196,12 +196,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX IF NOT EXISTS reports_document ON reports(document);
     CREATE INDEX IF NOT EXISTS incident_aliases_incident ON incident_aliases(incident);
     DROP INDEX IF EXISTS reports_block;
-    CREATE INDEX reports_block ON reports(block, kind, day_start);
+    CREATE INDEX reports_block ON reports(block, kind, day_start, day_end, incident);
     DROP INDEX IF EXISTS incidents_adcode;
     CREATE INDEX incidents_adcode_day ON incidents(adcode, day_start);
     ALTER TABLE incidents ADD COLUMN prefecture TEXT COLLATE "C";
     UPDATE incidents SET prefecture = substr(adcode, 1, 4) WHERE adcode IS NOT NULL;
     CREATE INDEX incidents_prefecture_day ON incidents(prefecture, day_start);
+    CREATE INDEX incidents_kind_dead_day ON incidents(kind, dead, day_start);
     "#,
     // 8: production figures (tonnes of coal per province or prefecture and year) that
     // `recount stats` and `risk` divide deaths by; one row per (place, year).

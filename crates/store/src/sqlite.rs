@@ -172,12 +172,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX IF NOT EXISTS reports_document ON reports(document);
     CREATE INDEX IF NOT EXISTS incident_aliases_incident ON incident_aliases(incident);
     DROP INDEX IF EXISTS reports_block;
-    CREATE INDEX reports_block ON reports(block, kind, day_start);
+    CREATE INDEX reports_block ON reports(block, kind, day_start, day_end, incident);
     DROP INDEX IF EXISTS incidents_adcode;
     CREATE INDEX incidents_adcode_day ON incidents(adcode, day_start);
     ALTER TABLE incidents ADD COLUMN prefecture TEXT;
     UPDATE incidents SET prefecture = substr(adcode, 1, 4) WHERE adcode IS NOT NULL;
     CREATE INDEX incidents_prefecture_day ON incidents(prefecture, day_start);
+    CREATE INDEX incidents_kind_dead_day ON incidents(kind, dead, day_start);
     ",
     // 8: production figures (tonnes of coal per province or prefecture and year) that
     // `recount stats` and `risk` divide deaths by; one row per (place, year).
@@ -224,9 +225,9 @@ impl SqliteStore {
         // committed transaction across a process kill (only power loss can drop the last).
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // 64 MiB of page cache (the default is 2 MiB): matching and linking read the
-        // same index pages for every document, and re-reading them costs a system call.
-        conn.pragma_update(None, "cache_size", -65536)?;
+        // 256 MiB of page cache at most (the default is 2 MiB): matching and linking read
+        // the same index pages for every document, and re-reading them costs a system call.
+        conn.pragma_update(None, "cache_size", -262144)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = SqliteStore { conn };
         store.migrate(path)?;
