@@ -262,16 +262,21 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }
 
-/// Times `n` listing queries of 50 rows with filters like a user's: a type, a year, a
-/// province, a minimum toll, and combinations. The filters cycle, so runs compare.
-fn listing_latency(store: &dyn recount_store::Store, n: usize) -> Result<Vec<f64>> {
-    use recount_model::IncidentType;
-    let provinces: Vec<String> = recount_geo::gazetteer()
+/// The adcodes of every province, for filters that cycle through them.
+fn province_codes() -> Vec<String> {
+    recount_geo::gazetteer()
         .units()
         .iter()
         .filter(|u| u.level == recount_model::PlaceLevel::Province)
         .map(|u| u.adcode.clone())
-        .collect();
+        .collect()
+}
+
+/// Times `n` listing queries of 50 rows with filters like a user's: a type, a year, a
+/// province, a minimum toll, and combinations. The filters cycle, so runs compare.
+fn listing_latency(store: &dyn recount_store::Store, n: usize) -> Result<Vec<f64>> {
+    use recount_model::IncidentType;
+    let provinces = province_codes();
     let kinds = [
         IncidentType::Accident,
         IncidentType::Strike,
@@ -443,12 +448,7 @@ const SEARCHES: &[(Lang, &str)] = &[
 /// query's kind, milliseconds, filtered).
 fn search_latency(index: &recount_search::SearchIndex, n: usize) -> Result<Vec<(Lang, f64, bool)>> {
     use recount_model::IncidentType;
-    let provinces: Vec<String> = recount_geo::gazetteer()
-        .units()
-        .iter()
-        .filter(|u| u.level == recount_model::PlaceLevel::Province)
-        .map(|u| u.adcode.clone())
-        .collect();
+    let provinces = province_codes();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let (lang, q) = SEARCHES[i % SEARCHES.len()];
