@@ -171,8 +171,6 @@ pub struct Corpus {
     truth: Vec<Truth>,
 }
 
-/// Reports per event, on average (1 to 4: the first, another language, a revision, a re-post).
-const REPORTS_PER_EVENT: f64 = 1.8;
 const WINDOW: usize = 64;
 
 impl Corpus {
@@ -202,9 +200,12 @@ impl Corpus {
 
     /// Writes the next event's reports into the pending window.
     fn next_event(&mut self) {
-        let expected = (self.target as f64 / REPORTS_PER_EVENT).max(1.0);
-        // Events march through the ten years in order, with a few days of jitter.
-        let offset = (self.events as f64 / expected * self.days as f64) as u64;
+        // Events march through the ten years in order, with a few days of jitter, at the
+        // pace of the reports written so far: counting events instead would run ahead
+        // whenever events average fewer reports than expected, and pile the rest onto
+        // the last day.
+        let written = self.emitted + self.pending.len();
+        let offset = (written as f64 / self.target.max(1) as f64 * self.days as f64) as u64;
         let jitter = self.rng.random_range(0..3);
         let date = self.start + Days::new((offset + jitter).min(self.days));
         let kind = match self.rng.random_range(0..100) {

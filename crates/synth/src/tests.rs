@@ -55,6 +55,27 @@ fn events_have_several_reports_revisions_and_reposts() {
 }
 
 #[test]
+fn events_spread_evenly_over_the_years_without_piling_onto_the_last_day() {
+    let mut corpus = Corpus::new(20_000, 5);
+    corpus.by_ref().for_each(drop);
+    let mut per_day: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    for t in corpus.truth() {
+        *per_day.entry(t.date).or_default() += 1;
+    }
+    let events = corpus.truth().len();
+    let busiest = per_day.values().max().copied().unwrap_or(0);
+    // About three events a day over ten years; a day with ten times that would be a
+    // pile-up that no real corpus has (and that makes matching look slower at scale).
+    let mean = events as f64 / 3652.0;
+    assert!(
+        (busiest as f64) < mean * 10.0,
+        "{busiest} events on one day, {mean:.1} a day on average"
+    );
+    let last = per_day.keys().next_back().copied().unwrap();
+    assert_eq!(last.year(), 2025);
+}
+
+#[test]
 fn the_pipeline_reads_the_true_place_date_and_toll_from_first_reports() {
     let mut corpus = Corpus::new(400, 11);
     let reports: Vec<Report> = corpus.by_ref().collect();
