@@ -551,6 +551,12 @@ pub fn ingest_items(
                     }
                 }
             }
+            // Take in everything the workers finished meanwhile (while the last run was
+            // committing, typically), so the next run is as long as the work allows.
+            while let Ok((seq, slot)) = done_rx.try_recv() {
+                working -= 1;
+                ready.insert(seq, slot);
+            }
             // Whatever is ready in order goes to the store together: one transaction for
             // the run, so its cost is shared. While workers are busy, a short run waits a
             // moment for company: a transaction's fixed cost (writing the pages it

@@ -7,6 +7,7 @@
 //! in one transaction with its reports and every incident they touch, so a crash leaves
 //! either all of it or none.
 
+mod checkpointer;
 mod db;
 mod log;
 mod postgres;

@@ -216,6 +216,32 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (adcode, year)
     );
     "#,
+    // 9: the name keys carry their report's kind and dates, so matching by a shared name
+    // finds the reports near a date in the index alone instead of reading every report
+    // that ever carried the name. Reports spanning more than 31 days are marked `wide`,
+    // so the date lookup reaches back a year only among those. Linking reads kind and
+    // place from its index. Listings filtered by toll check it in the date index they
+    // walk: an index led by the toll tempted the planner into sorting every match.
+    r#"
+    ALTER TABLE report_keys ADD COLUMN kind TEXT COLLATE "C";
+    ALTER TABLE report_keys ADD COLUMN day_start TEXT COLLATE "C";
+    ALTER TABLE report_keys ADD COLUMN day_end TEXT COLLATE "C";
+    UPDATE report_keys SET kind = r.kind, day_start = r.day_start, day_end = r.day_end
+        FROM reports r WHERE r.key = report_keys.report;
+    DROP INDEX IF EXISTS report_keys_key;
+    CREATE INDEX report_keys_lookup ON report_keys(key, kind, day_start, day_end, report);
+    ALTER TABLE reports ADD COLUMN wide BIGINT NOT NULL DEFAULT 0;
+    UPDATE reports SET wide = 1 WHERE day_end::date - day_start::date > 31;
+    DROP INDEX IF EXISTS reports_block;
+    CREATE INDEX reports_block ON reports(block, kind, wide, day_start, day_end, incident);
+    DROP INDEX IF EXISTS incidents_prefecture_day;
+    CREATE INDEX incidents_prefecture_day ON incidents(prefecture, day_start, kind, adcode, id);
+    DROP INDEX IF EXISTS incidents_day;
+    CREATE INDEX incidents_day ON incidents(day_start, dead);
+    DROP INDEX IF EXISTS incidents_kind_day;
+    CREATE INDEX incidents_kind_day ON incidents(kind, day_start, dead);
+    DROP INDEX IF EXISTS incidents_kind_dead_day;
+    "#,
 ];
 
 /// A store in a PostgreSQL database, safe to share between processes.

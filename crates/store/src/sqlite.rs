@@ -1,10 +1,11 @@
 //! The SQLite store: WAL, foreign keys, versioned migrations. Its logic is `store.rs`,
 //! shared with the PostgreSQL store.
 
+use crate::checkpointer::Checkpointer;
 use crate::db::Db;
 use crate::StoreError;
-use rusqlite::Connection;
-use std::path::Path;
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::{Path, PathBuf};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 /// Never edit a released entry: add a new one.
@@ -192,11 +193,41 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (adcode, year)
     );
     ",
+    // 9: the name keys carry their report's kind and dates, so matching by a shared name
+    // finds the reports near a date in the index alone instead of reading every report
+    // that ever carried the name. Reports spanning more than 31 days are marked `wide`,
+    // so the date lookup reaches back a year only among those. Linking reads kind and
+    // place from its index. Listings filtered by toll check it in the date index they
+    // walk: an index led by the toll tempted the planner into sorting every match.
+    "
+    ALTER TABLE report_keys ADD COLUMN kind TEXT;
+    ALTER TABLE report_keys ADD COLUMN day_start TEXT;
+    ALTER TABLE report_keys ADD COLUMN day_end TEXT;
+    UPDATE report_keys SET kind = r.kind, day_start = r.day_start, day_end = r.day_end
+        FROM reports r WHERE r.key = report_keys.report;
+    DROP INDEX IF EXISTS report_keys_key;
+    CREATE INDEX report_keys_lookup ON report_keys(key, kind, day_start, day_end, report);
+    ALTER TABLE reports ADD COLUMN wide INTEGER NOT NULL DEFAULT 0;
+    UPDATE reports SET wide = 1 WHERE julianday(day_end) - julianday(day_start) > 31;
+    DROP INDEX IF EXISTS reports_block;
+    CREATE INDEX reports_block ON reports(block, kind, wide, day_start, day_end, incident);
+    DROP INDEX IF EXISTS incidents_prefecture_day;
+    CREATE INDEX incidents_prefecture_day ON incidents(prefecture, day_start, kind, adcode, id);
+    DROP INDEX IF EXISTS incidents_day;
+    CREATE INDEX incidents_day ON incidents(day_start, dead);
+    DROP INDEX IF EXISTS incidents_kind_day;
+    CREATE INDEX incidents_kind_day ON incidents(kind, day_start, dead);
+    DROP INDEX IF EXISTS incidents_kind_dead_day;
+    ",
 ];
 
 /// The embedded default store.
 pub struct SqliteStore {
     conn: Connection,
+    /// The file, until the first commit starts the checkpoint thread over it; `None`
+    /// in memory.
+    path: Option<PathBuf>,
+    checkpointer: Option<Checkpointer>,
 }
 
 impl SqliteStore {
@@ -209,7 +240,9 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
-        Self::init(conn, &path.display().to_string())
+        let mut store = Self::init(conn, &path.display().to_string())?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// An in-memory store, for tests.
@@ -229,7 +262,12 @@ impl SqliteStore {
         // the same index pages for every document, and re-reading them costs a system call.
         conn.pragma_update(None, "cache_size", -262144)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = SqliteStore { conn };
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let mut store = SqliteStore {
+            conn,
+            path: None,
+            checkpointer: None,
+        };
         store.migrate(path)?;
         Ok(store)
     }
@@ -273,10 +311,38 @@ impl SqliteStore {
         &mut self,
         f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self.conn.transaction()?;
+        // The write lock is taken at the start, where waiting for it is safe: a
+        // transaction that read first and then had to wait to write could deadlock
+        // with another writer (or a restarting checkpoint), so SQLite fails it at once.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&*tx)?;
         tx.commit()?;
+        self.committed();
         Ok(out)
+    }
+
+    /// After a commit: wakes the checkpoint thread, starting it on the first commit of a
+    /// file store (read-only uses never start one). Once it runs, the writer's own
+    /// automatic checkpoints only back it up (see `checkpointer.rs`).
+    fn committed(&mut self) {
+        if let Some(c) = &self.checkpointer {
+            c.wake();
+            return;
+        }
+        let Some(path) = self.path.take() else {
+            return;
+        };
+        self.checkpointer = Checkpointer::start(&path);
+        if self.checkpointer.is_some() {
+            // A failure leaves SQLite's default threshold, which is safe, only slower.
+            let _ = self.conn.pragma_update(
+                None,
+                "wal_autocheckpoint",
+                crate::checkpointer::WRITER_FALLBACK_FRAMES,
+            );
+        }
     }
 }
 
@@ -285,6 +351,9 @@ impl Drop for SqliteStore {
     /// for short-lived connections): after a large ingest, listings then pick the index
     /// that narrows most. Cheap when little changed; a failure only costs the hint.
     fn drop(&mut self) {
+        // The checkpoint thread ends first; closing the connection then copies the rest
+        // of the log into the database.
+        self.checkpointer = None;
         let _ = self
             .conn
             .execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;");

@@ -42,6 +42,10 @@ fn kind_group(kind: IncidentType) -> &'static str {
     }
 }
 
+/// Reports whose dates span more than this many days are `wide` (migration 9 writes the
+/// same number): the date lookup of matching reaches back this far for all others.
+const WIDE_DAYS: u64 = 31;
+
 /// The reports of an incident, by key (the same order on every backend).
 pub(crate) fn load_reports(tx: &dyn Db, incident: &str) -> Result<Vec<Report>, StoreError> {
     let mut out = Vec::new();
@@ -54,24 +58,45 @@ pub(crate) fn load_reports(tx: &dyn Db, incident: &str) -> Result<Vec<Report>, S
     Ok(out)
 }
 
+/// The reports of a candidate incident, or `None` when one of them was split out alone
+/// by a reviewer: such an incident takes no new reports.
+fn open_members(tx: &dyn Db, incident: &str) -> Result<Option<Vec<Report>>, StoreError> {
+    let rows = tx.query(
+        "SELECT body, pin FROM reports WHERE incident = ?1 ORDER BY key",
+        args![incident],
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if row.opt_text(1)?.is_some_and(|p| p.starts_with("alone:")) {
+            return Ok(None);
+        }
+        out.push(serde_json::from_str(&row.text(0)?).map_err(json_err("report"))?);
+    }
+    Ok(Some(out))
+}
+
 fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
     let mut found = BTreeSet::new();
     if let Some((start, end)) = candidate_window(r) {
-        // Year-precise reports span a whole year, so look back that far for starts.
-        let earliest = start - chrono::Days::new(366);
-        let rows = tx.query(
-            "SELECT DISTINCT incident FROM reports
-             WHERE block = ?1 AND kind = ?2 AND day_start >= ?3 AND day_start <= ?4 AND day_end >= ?5",
-            args![
-                block_of(r),
-                kind_group(r.kind),
-                earliest.to_string(),
-                end.to_string(),
-                start.to_string()
-            ],
-        )?;
-        for row in rows {
-            found.insert(row.text(0)?);
+        // A report overlapping this one started at most its own span before it: up to
+        // `WIDE_DAYS` for most, a year for the few wide ones (year-precise dates).
+        for (wide, reach) in [(0i64, WIDE_DAYS), (1, 366)] {
+            let rows = tx.query(
+                "SELECT DISTINCT incident FROM reports
+                 WHERE block = ?1 AND kind = ?2 AND wide = ?3
+                   AND day_start >= ?4 AND day_start <= ?5 AND day_end >= ?6",
+                args![
+                    block_of(r),
+                    kind_group(r.kind),
+                    wide,
+                    (start - chrono::Days::new(reach)).to_string(),
+                    end.to_string(),
+                    start.to_string()
+                ],
+            )?;
+            for row in rows {
+                found.insert(row.text(0)?);
+            }
         }
     }
     // A shared name ties reports across provinces and languages, but two dated reports
@@ -81,9 +106,9 @@ fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
         let rows = match candidate_window(r) {
             Some((start, end)) => tx.query(
                 "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
-                 WHERE k.key = ?1 AND r.kind = ?2
-                   AND (r.day_start IS NULL
-                        OR (r.day_start >= ?3 AND r.day_start <= ?4 AND r.day_end >= ?5))",
+                 WHERE k.key = ?1 AND k.kind = ?2
+                   AND (k.day_start IS NULL
+                        OR (k.day_start >= ?3 AND k.day_start <= ?4 AND k.day_end >= ?5))",
                 args![
                     key,
                     kind_group(r.kind),
@@ -94,7 +119,7 @@ fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
             )?,
             None => tx.query(
                 "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
-                 WHERE k.key = ?1 AND r.kind = ?2",
+                 WHERE k.key = ?1 AND k.kind = ?2",
                 args![key, kind_group(r.kind)],
             )?,
         };
@@ -153,14 +178,9 @@ pub(crate) fn place_report(
     let mut best: Option<(i32, String)> = None;
     if pinned.is_none() && !alone {
         for cand in candidates(tx, r)? {
-            let locked = tx.exists(
-                "SELECT 1 FROM reports WHERE incident = ?1 AND pin LIKE 'alone:%' LIMIT 1",
-                args![&cand],
-            )?;
-            if locked {
+            let Some(members) = open_members(tx, &cand)? else {
                 continue;
-            }
-            let members = load_reports(tx, &cand)?;
+            };
             if let Some(score) = match_score(r, &members) {
                 if score >= MATCH_THRESHOLD
                     && best
@@ -176,18 +196,19 @@ pub(crate) fn place_report(
         Some(id) => (id, false),
         None => (incident_id([r.key.as_str()]), true),
     };
-    let window = r.date.map(|d| {
-        (
-            d.first_day().to_string(),
-            r.date_end.unwrap_or(d).last_day().to_string(),
-        )
-    });
+    let days = r
+        .date
+        .map(|d| (d.first_day(), r.date_end.unwrap_or(d).last_day()));
+    let wide = days.is_some_and(|(first, last)| (last - first).num_days() > WIDE_DAYS as i64);
+    let window = days.map(|(first, last)| (first.to_string(), last.to_string()));
     tx.execute(
-        "INSERT INTO reports(key, document, incident, kind, block, day_start, day_end, body, pin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO reports(key, document, incident, kind, block, day_start, day_end, body, pin,
+                             wide)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (key) DO UPDATE SET document = excluded.document, incident = excluded.incident,
              kind = excluded.kind, block = excluded.block, day_start = excluded.day_start,
-             day_end = excluded.day_end, body = excluded.body, pin = excluded.pin",
+             day_end = excluded.day_end, body = excluded.body, pin = excluded.pin,
+             wide = excluded.wide",
         args![
             &r.key,
             document,
@@ -197,14 +218,22 @@ pub(crate) fn place_report(
             window.as_ref().map(|w| w.0.clone()),
             window.as_ref().map(|w| w.1.clone()),
             serde_json::to_string(r).map_err(json_err("report"))?,
-            pin
+            pin,
+            i64::from(wide)
         ],
     )?;
     tx.execute("DELETE FROM report_keys WHERE report = ?1", args![&r.key])?;
     for key in &r.keys {
         tx.execute(
-            "INSERT INTO report_keys(key, report) VALUES (?1, ?2)",
-            args![key, &r.key],
+            "INSERT INTO report_keys(key, report, kind, day_start, day_end)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            args![
+                key,
+                &r.key,
+                kind_group(r.kind),
+                window.as_ref().map(|w| w.0.clone()),
+                window.as_ref().map(|w| w.1.clone())
+            ],
         )?;
     }
     Ok((incident, is_new))
