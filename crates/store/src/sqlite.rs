@@ -198,7 +198,8 @@ const MIGRATIONS: &[&str] = &[
     // that ever carried the name. Reports spanning more than 31 days are marked `wide`,
     // so the date lookup reaches back a year only among those. Linking reads kind and
     // place from its index. Listings filtered by toll check it in the date index they
-    // walk: an index led by the toll tempted the planner into sorting every match.
+    // walk (an index led by the toll tempted the planner into sorting every match), and
+    // a province, like a prefecture, is a column whose index ends with the date.
     "
     ALTER TABLE report_keys ADD COLUMN kind TEXT;
     ALTER TABLE report_keys ADD COLUMN day_start TEXT;
@@ -218,6 +219,9 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX IF EXISTS incidents_kind_day;
     CREATE INDEX incidents_kind_day ON incidents(kind, day_start, dead);
     DROP INDEX IF EXISTS incidents_kind_dead_day;
+    ALTER TABLE incidents ADD COLUMN province TEXT;
+    UPDATE incidents SET province = substr(adcode, 1, 2) WHERE adcode IS NOT NULL;
+    CREATE INDEX incidents_province_day ON incidents(province, day_start, dead);
     ",
 ];
 
@@ -328,7 +332,7 @@ impl SqliteStore {
     /// automatic checkpoints only back it up (see `checkpointer.rs`).
     fn committed(&mut self) {
         if let Some(c) = &self.checkpointer {
-            c.wake();
+            c.after_commit(&self.conn);
             return;
         }
         let Some(path) = self.path.take() else {

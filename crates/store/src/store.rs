@@ -271,12 +271,12 @@ pub(crate) fn write_incident(tx: &dyn Db, inc: &Incident) -> Result<(), StoreErr
     let loc = inc.location.as_ref();
     tx.execute(
         "INSERT INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body,
-                               prefecture)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, substr(?5, 1, 4))
+                               prefecture, province)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, substr(?5, 1, 4), substr(?5, 1, 2))
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, day_start = excluded.day_start,
              day_end = excluded.day_end, adcode = excluded.adcode, country = excluded.country,
              dead = excluded.dead, updated_at = excluded.updated_at, body = excluded.body,
-             prefecture = excluded.prefecture",
+             prefecture = excluded.prefecture, province = excluded.province",
         args![
             &inc.id,
             inc.kind.as_str(),
@@ -396,10 +396,19 @@ pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreE
     for code in &f.adcodes {
         let prefix = code.trim_end_matches("00").trim_end_matches("00");
         let or = if places.is_empty() { "" } else { " OR " };
-        // The codes under a place as a range ('~' sorts after every digit), which the
-        // (adcode, day_start) index answers; LIKE would scan.
-        arg(&mut places, &format!("{or}(adcode >= ?"), prefix.into());
-        arg(&mut places, " AND adcode < ?)", format!("{prefix}~").into());
+        // A province or a prefecture is a column with an index that ends with the date,
+        // so a page of the newest comes straight off it; a range over the codes would
+        // have to sort every incident of the province first.
+        match prefix.len() {
+            2 => arg(&mut places, &format!("{or}province = ?"), prefix.into()),
+            4 => arg(&mut places, &format!("{or}prefecture = ?"), prefix.into()),
+            _ => {
+                // The codes under a place as a range ('~' sorts after every digit), which
+                // the (adcode, day_start) index answers; LIKE would scan.
+                arg(&mut places, &format!("{or}(adcode >= ?"), prefix.into());
+                arg(&mut places, " AND adcode < ?)", format!("{prefix}~").into());
+            }
+        }
     }
     for c in &f.countries {
         let or = if places.is_empty() { "" } else { " OR " };
