@@ -152,6 +152,34 @@ fn commits_merges_and_ignores_duplicates_on(open: Open) {
 }
 
 #[test]
+fn a_report_dated_only_by_year_or_month_still_meets_the_day_dated_tellings() {
+    each_backend(a_report_dated_only_by_year_or_month_still_meets_the_day_dated_tellings_on);
+}
+
+fn a_report_dated_only_by_year_or_month_still_meets_the_day_dated_tellings_on(open: Open) {
+    let mut store = open();
+    // The year-dated telling comes first: it spans the whole year, so a day in May must
+    // reach back past January to find it (the `wide` lookup), not just a month.
+    let (d1, b1) = doc("year.txt", "year", "2024-12-30");
+    let (d2, b2) = doc("month.txt", "month", "2024-06-02");
+    let (d3, b3) = doc("day.txt", "day", "2024-05-21");
+    store
+        .commit(&d1, &b1, &[report(&d1, 0, "2024", "140702", 3)])
+        .unwrap();
+    store
+        .commit(&d2, &b2, &[report(&d2, 0, "2024-05", "140702", 3)])
+        .unwrap();
+    let out = store
+        .commit(&d3, &b3, &[report(&d3, 0, "2024-05-20", "140702", 3)])
+        .unwrap();
+    assert_eq!((out.new_incidents, out.updated_incidents), (0, 1));
+    let all = store.incidents(&Filter::default()).unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].sources.len(), 3);
+    assert_eq!(all[0].date.unwrap().to_string(), "2024-05-20");
+}
+
+#[test]
 fn ids_do_not_depend_on_ingest_order() {
     each_backend(ids_do_not_depend_on_ingest_order_on);
 }
@@ -205,6 +233,21 @@ fn filters_by_type_date_place_and_toll_on(open: Open) {
     assert_eq!(
         count(Filter {
             adcodes: vec!["520000".into()],
+            ..Filter::default()
+        }),
+        2
+    );
+    // A prefecture and a county are filtered by their own columns and codes.
+    assert_eq!(
+        count(Filter {
+            adcodes: vec!["520200".into()],
+            ..Filter::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(Filter {
+            adcodes: vec!["520322".into(), "140000".into()],
             ..Filter::default()
         }),
         2
