@@ -53,9 +53,14 @@ pub(crate) fn load_reports(tx: &dyn Db, incident: &str) -> Result<Vec<Report>, S
         "SELECT body FROM reports WHERE incident = ?1 ORDER BY key",
         args![incident],
     )? {
-        out.push(serde_json::from_str(&row.text(0)?).map_err(json_err("report"))?);
+        out.push(report_of(&row)?);
     }
     Ok(out)
+}
+
+/// The report stored in the first column of a row.
+fn report_of(row: &Row) -> Result<Report, StoreError> {
+    serde_json::from_str(&row.text(0)?).map_err(json_err("report"))
 }
 
 /// The reports of a candidate incident, or `None` when one of them was split out alone
@@ -70,7 +75,7 @@ fn open_members(tx: &dyn Db, incident: &str) -> Result<Option<Vec<Report>>, Stor
         if row.opt_text(1)?.is_some_and(|p| p.starts_with("alone:")) {
             return Ok(None);
         }
-        out.push(serde_json::from_str(&row.text(0)?).map_err(json_err("report"))?);
+        out.push(report_of(&row)?);
     }
     Ok(Some(out))
 }
@@ -624,7 +629,7 @@ pub(crate) fn reextract(
                         "SELECT body FROM reports WHERE document = ?1 ORDER BY key",
                         args![rowid],
                     )? {
-                        old.push(serde_json::from_str(&b.text(0)?).map_err(json_err("report"))?);
+                        old.push(report_of(&b)?);
                     }
                     outcome.failed.push((doc.id.clone(), e));
                     plan.push((rowid, old));

@@ -54,6 +54,19 @@ pub enum Kind {
     Corruption,
 }
 
+impl Kind {
+    /// A type in the corpus's proportions: a little over half accidents, then strikes,
+    /// protests and corruption cases.
+    fn draw(rng: &mut ChaCha8Rng) -> Kind {
+        match rng.random_range(0..100) {
+            0..=54 => Kind::Accident,
+            55..=74 => Kind::Strike,
+            75..=89 => Kind::Protest,
+            _ => Kind::Corruption,
+        }
+    }
+}
+
 /// The truth about one event, and the ids of the reports that tell it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Truth {
@@ -208,12 +221,7 @@ impl Corpus {
         let offset = (written as f64 / self.target.max(1) as f64 * self.days as f64) as u64;
         let jitter = self.rng.random_range(0..3);
         let date = self.start + Days::new((offset + jitter).min(self.days));
-        let kind = match self.rng.random_range(0..100) {
-            0..=54 => Kind::Accident,
-            55..=74 => Kind::Strike,
-            75..=89 => Kind::Protest,
-            _ => Kind::Corruption,
-        };
+        let kind = Kind::draw(&mut self.rng);
         let county = self
             .counties
             .choose(&mut self.rng)
@@ -340,12 +348,7 @@ impl Iterator for Incidents {
             return None;
         }
         let date = self.start + Days::new(self.rng.random_range(0..=self.days));
-        let kind = match self.rng.random_range(0..100) {
-            0..=54 => Kind::Accident,
-            55..=74 => Kind::Strike,
-            75..=89 => Kind::Protest,
-            _ => Kind::Corruption,
-        };
+        let kind = Kind::draw(&mut self.rng);
         let county = self
             .counties
             .choose(&mut self.rng)
