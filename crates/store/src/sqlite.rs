@@ -331,22 +331,14 @@ impl SqliteStore {
     /// file store (read-only uses never start one). Once it runs, the writer's own
     /// automatic checkpoints only back it up (see `checkpointer.rs`).
     fn committed(&mut self) {
-        if let Some(c) = &self.checkpointer {
+        if let Some(c) = &mut self.checkpointer {
             c.after_commit(&self.conn);
             return;
         }
         let Some(path) = self.path.take() else {
             return;
         };
-        self.checkpointer = Checkpointer::start(&path);
-        if self.checkpointer.is_some() {
-            // A failure leaves SQLite's default threshold, which is safe, only slower.
-            let _ = self.conn.pragma_update(
-                None,
-                "wal_autocheckpoint",
-                crate::checkpointer::WRITER_FALLBACK_FRAMES,
-            );
-        }
+        self.checkpointer = Checkpointer::start(&path, &self.conn);
     }
 }
 
