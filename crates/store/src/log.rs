@@ -13,6 +13,7 @@ use crate::StoreError;
 use recount_ledger::{
     leaf_hash, open, sign, Checkpoint, CompactRange, Hash, Proof, SigningKey, VerifyingKey,
 };
+use recount_model::Document;
 use sha2::{Digest, Sha256};
 
 /// What a verification found. An empty `problems` list means the log is intact.
@@ -29,8 +30,47 @@ pub struct Signer<'a> {
     pub key: &'a SigningKey,
 }
 
-/// The leaf data of an archived original (format version 1): everything the archive
-/// row says about it, including the sha256 of its bytes.
+/// What the leaf of an archived original describes: the text of each column as stored.
+struct Original<'a> {
+    doc_id: &'a str,
+    sha256: &'a str,
+    media_type: &'a str,
+    fetched_at: &'a str,
+    published: Option<&'a str>,
+    source: Option<&'a str>,
+    lang: Option<&'a str>,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
+    size: i64,
+    bytes: &'a [u8],
+}
+
+impl Original<'_> {
+    /// The leaf data (format version 1): everything the archive row says about the
+    /// original, including the sha256 of its bytes.
+    fn leaf(&self) -> Vec<u8> {
+        serde_json::json!({
+            "v": 1,
+            "kind": "original",
+            "doc_id": self.doc_id,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "fetched_at": self.fetched_at,
+            "published": self.published,
+            "source": self.source,
+            "lang": self.lang,
+            "title": self.title,
+            "url": self.url,
+            "size": self.size,
+            "bytes_sha256": hex::encode(Sha256::digest(self.bytes)),
+        })
+        .to_string()
+        .into_bytes()
+    }
+}
+
+/// The leaf data of the archived original `sha256` as its row holds it now, and the row's
+/// number; `None` when no row holds it.
 fn document_leaf(conn: &dyn Db, sha256: &str) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
     let Some(r) = conn.query_opt(
         "SELECT rowid, doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body
@@ -40,24 +80,28 @@ fn document_leaf(conn: &dyn Db, sha256: &str) -> Result<Option<(i64, Vec<u8>)>, 
     else {
         return Ok(None);
     };
-    // `blob` reads the bytes whatever their storage class: a tampered row may hold TEXT.
-    let body = r.blob(11)?;
-    let v = serde_json::json!({
-        "v": 1,
-        "kind": "original",
-        "doc_id": r.text(1)?,
-        "sha256": r.text(2)?,
-        "media_type": r.text(3)?,
-        "fetched_at": r.text(4)?,
-        "published": r.opt_text(5)?,
-        "source": r.opt_text(6)?,
-        "lang": r.opt_text(7)?,
-        "title": r.opt_text(8)?,
-        "url": r.opt_text(9)?,
-        "size": r.int(10)?,
-        "bytes_sha256": hex::encode(Sha256::digest(&body)),
-    });
-    Ok(Some((r.int(0)?, v.to_string().into_bytes())))
+    let (published, source, lang, title, url) = (
+        r.opt_text(5)?,
+        r.opt_text(6)?,
+        r.opt_text(7)?,
+        r.opt_text(8)?,
+        r.opt_text(9)?,
+    );
+    let original = Original {
+        doc_id: &r.text(1)?,
+        sha256: &r.text(2)?,
+        media_type: &r.text(3)?,
+        fetched_at: &r.text(4)?,
+        published: published.as_deref(),
+        source: source.as_deref(),
+        lang: lang.as_deref(),
+        title: title.as_deref(),
+        url: url.as_deref(),
+        size: r.int(10)?,
+        // `blob` reads the bytes whatever their storage class: a tampered row may hold TEXT.
+        bytes: &r.blob(11)?,
+    };
+    Ok(Some((r.int(0)?, original.leaf())))
 }
 
 /// The leaf data of a reviewer's action (format version 1): the history row, and for an
@@ -112,24 +156,84 @@ fn frontier(conn: &dyn Db) -> Result<CompactRange, StoreError> {
 }
 
 fn append(conn: &dyn Db, kind: &str, subject: &str, data: &[u8]) -> Result<u64, StoreError> {
-    let mut range = frontier(conn)?;
-    let index = range.size();
-    let hash = leaf_hash(data);
-    conn.execute(
-        "INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-        args![index, kind, subject, data, hash.as_slice()],
-    )?;
-    range.append(hash);
-    conn.execute(
-        "INSERT INTO ledger_state(id, frontier) VALUES (1, ?1)
-         ON CONFLICT (id) DO UPDATE SET frontier = excluded.frontier",
-        args![range.to_bytes()],
-    )?;
+    let mut log = Appender::default();
+    let index = log.append(conn, kind, subject, data)?;
+    log.finish(conn)?;
     Ok(index)
 }
 
-/// Appends the leaf of a just-archived original (call inside its transaction).
-pub(crate) fn append_document(conn: &dyn Db, sha256: &str) -> Result<u64, StoreError> {
+/// Appends leaves within one transaction, holding the log's frontier in memory from the
+/// first append to [`Appender::finish`], which stores it: a batch of documents reads and
+/// writes it once instead of once a document. Only valid inside one transaction, where
+/// no other writer can append (SQLite's write lock, PostgreSQL's advisory lock).
+#[derive(Default)]
+pub(crate) struct Appender {
+    range: Option<CompactRange>,
+}
+
+impl Appender {
+    fn append(
+        &mut self,
+        conn: &dyn Db,
+        kind: &str,
+        subject: &str,
+        data: &[u8],
+    ) -> Result<u64, StoreError> {
+        let range = match &mut self.range {
+            Some(r) => r,
+            None => self.range.insert(frontier(conn)?),
+        };
+        let index = range.size();
+        let hash = leaf_hash(data);
+        conn.execute(
+            "INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            args![index, kind, subject, data, hash.as_slice()],
+        )?;
+        range.append(hash);
+        Ok(index)
+    }
+
+    /// Stores the frontier after the leaves appended (nothing when there were none).
+    pub(crate) fn finish(self, conn: &dyn Db) -> Result<(), StoreError> {
+        let Some(range) = self.range else {
+            return Ok(());
+        };
+        conn.execute(
+            "INSERT INTO ledger_state(id, frontier) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET frontier = excluded.frontier",
+            args![range.to_bytes()],
+        )?;
+        Ok(())
+    }
+
+    /// Appends the leaf of an original archived in this transaction, from the values its
+    /// row was written with (`published` as the text stored), without reading it back.
+    pub(crate) fn append_document(
+        &mut self,
+        conn: &dyn Db,
+        doc: &Document,
+        published: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<u64, StoreError> {
+        let original = Original {
+            doc_id: &doc.id,
+            sha256: &doc.sha256,
+            media_type: &doc.media_type,
+            fetched_at: &doc.fetched_at,
+            published,
+            source: doc.source.as_deref(),
+            lang: doc.lang.as_deref(),
+            title: doc.title.as_deref(),
+            url: doc.url.as_deref(),
+            size: doc.size as i64,
+            bytes,
+        };
+        self.append(conn, "original", &doc.sha256, &original.leaf())
+    }
+}
+
+/// Appends the leaf of an original archived earlier, as its row holds it.
+fn append_stored_document(conn: &dyn Db, sha256: &str) -> Result<u64, StoreError> {
     let (_, data) = document_leaf(conn, sha256)?
         .ok_or_else(|| StoreError::BadEdit(format!("document {sha256} is not archived")))?;
     append(conn, "original", sha256, &data)
@@ -376,7 +480,7 @@ pub(crate) fn proofs(
 /// original, then every review action (the migration that creates the log calls this).
 pub(crate) fn enter_existing(conn: &dyn Db) -> Result<(), StoreError> {
     for r in conn.query("SELECT sha256 FROM documents ORDER BY rowid", &[])? {
-        append_document(conn, &r.text(0)?)?;
+        append_stored_document(conn, &r.text(0)?)?;
     }
     for r in conn.query("SELECT rowid FROM incident_history ORDER BY rowid", &[])? {
         append_history(conn, r.int(0)?)?;

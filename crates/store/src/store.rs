@@ -85,23 +85,25 @@ fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
     if let Some((start, end)) = candidate_window(r) {
         // A report overlapping this one started at most its own span before it: up to
         // `WIDE_DAYS` for most, a year for the few wide ones (year-precise dates).
-        for (wide, reach) in [(0i64, WIDE_DAYS), (1, 366)] {
-            let rows = tx.query(
-                "SELECT DISTINCT incident FROM reports
-                 WHERE block = ?1 AND kind = ?2 AND wide = ?3
-                   AND day_start >= ?4 AND day_start <= ?5 AND day_end >= ?6",
-                args![
-                    block_of(r),
-                    kind_group(r.kind),
-                    wide,
-                    (start - chrono::Days::new(reach)).to_string(),
-                    end.to_string(),
-                    start.to_string()
-                ],
-            )?;
-            for row in rows {
-                found.insert(row.text(0)?);
-            }
+        let rows = tx.query(
+            "SELECT incident FROM reports
+             WHERE block = ?1 AND kind = ?2 AND wide = 0
+               AND day_start >= ?3 AND day_start <= ?5 AND day_end >= ?6
+             UNION
+             SELECT incident FROM reports
+             WHERE block = ?1 AND kind = ?2 AND wide = 1
+               AND day_start >= ?4 AND day_start <= ?5 AND day_end >= ?6",
+            args![
+                block_of(r),
+                kind_group(r.kind),
+                (start - chrono::Days::new(WIDE_DAYS)).to_string(),
+                (start - chrono::Days::new(366)).to_string(),
+                end.to_string(),
+                start.to_string()
+            ],
+        )?;
+        for row in rows {
+            found.insert(row.text(0)?);
         }
     }
     // A shared name ties reports across provinces and languages, but two dated reports
@@ -135,28 +137,36 @@ fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
     Ok(found)
 }
 
-fn doc_infos(tx: &dyn Db, reports: &[Report]) -> Result<Vec<DocInfo>, StoreError> {
-    let mut out: Vec<DocInfo> = Vec::new();
-    for r in reports {
-        let row = tx.query_opt(
-            "SELECT d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
-             JOIN documents d ON d.rowid = r.document WHERE r.key = ?1",
-            args![&r.key],
-        )?;
-        if let Some(row) = row {
-            let info = DocInfo {
-                id: row.text(0)?,
-                sha256: row.text(1)?,
-                url: row.opt_text(2)?,
-                published: row.opt_text(3)?.and_then(|p| p.parse().ok()),
-                lang: row.opt_text(4)?,
-            };
-            if !out.iter().any(|d| d.sha256 == info.sha256) {
-                out.push(info);
-            }
+/// The reports of an incident (by key) and the documents they came from (each once, in
+/// the order of its first report), read together.
+fn reports_and_documents(
+    tx: &dyn Db,
+    incident: &str,
+) -> Result<(Vec<Report>, Vec<DocInfo>), StoreError> {
+    let rows = tx.query(
+        "SELECT r.body, d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
+         LEFT JOIN documents d ON d.rowid = r.document WHERE r.incident = ?1 ORDER BY r.key",
+        args![incident],
+    )?;
+    let mut reports = Vec::with_capacity(rows.len());
+    let mut docs: Vec<DocInfo> = Vec::new();
+    for row in rows {
+        reports.push(report_of(&row)?);
+        let Some(sha256) = row.opt_text(2)? else {
+            continue;
+        };
+        if docs.iter().any(|d| d.sha256 == sha256) {
+            continue;
         }
+        docs.push(DocInfo {
+            id: row.text(1)?,
+            sha256,
+            url: row.opt_text(3)?,
+            published: row.opt_text(4)?.and_then(|p| p.parse().ok()),
+            lang: row.opt_text(5)?,
+        });
     }
-    Ok(out)
+    Ok((reports, docs))
 }
 
 /// Attaches a report to the incident it matches best (or a new one) and stores it.
@@ -247,7 +257,7 @@ pub(crate) fn place_report(
 /// Rebuilds one incident from its reports, renaming it when its canonical id moved
 /// (a report with a smaller key joined); the old id stays reachable as an alias.
 pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreError> {
-    let reports = load_reports(tx, id)?;
+    let (reports, docs) = reports_and_documents(tx, id)?;
     let canonical = incident_id(reports.iter().map(|r| r.key.as_str()));
     if reports.is_empty() {
         tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
@@ -263,7 +273,6 @@ pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreE
         // Review rows and aliases follow the new id.
         crate::review::rename(tx, id, &canonical)?;
     }
-    let docs = doc_infos(tx, &reports)?;
     let mut incident = build(&canonical, &reports, &docs, now);
     crate::review::apply_edits(tx, &mut incident)?;
     incident.related = crate::review::relate(tx, &incident)?;
@@ -320,9 +329,11 @@ pub(crate) fn has_document(db: &dyn Db, sha256: &str) -> Result<bool, StoreError
     db.exists("SELECT 1 FROM documents WHERE sha256 = ?1", args![sha256])
 }
 
-/// Archives a document and places its reports, inside the caller's transaction.
-pub(crate) fn commit(
+/// Archives a document and places its reports, inside the caller's transaction, whose
+/// log leaves `log` appends (the caller finishes it before committing).
+fn commit(
     tx: &dyn Db,
+    log: &mut crate::log::Appender,
     doc: &Document,
     bytes: &[u8],
     reports: &[Report],
@@ -334,6 +345,7 @@ pub(crate) fn commit(
             ..CommitOutcome::default()
         });
     }
+    let published = doc.published.map(|p| p.to_string());
     let rowid = tx
         .query_one(
             "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body)
@@ -343,7 +355,7 @@ pub(crate) fn commit(
                 &doc.sha256,
                 &doc.media_type,
                 &doc.fetched_at,
-                doc.published.map(|p| p.to_string()),
+                published.clone(),
                 doc.source.clone(),
                 doc.lang.clone(),
                 doc.title.clone(),
@@ -353,7 +365,7 @@ pub(crate) fn commit(
             ],
         )?
         .int(0)?;
-    crate::log::append_document(tx, &doc.sha256)?;
+    log.append_document(tx, doc, published.as_deref(), bytes)?;
     let mut touched: BTreeMap<String, bool> = BTreeMap::new();
     for r in reports {
         let (incident, is_new) = place_report(tx, rowid, r, None)?;
@@ -370,6 +382,20 @@ pub(crate) fn commit(
         }
     }
     Ok(outcome)
+}
+
+/// Commits documents (with their bytes and reports) in the caller's transaction, in order.
+pub(crate) fn commit_all(
+    tx: &dyn Db,
+    docs: &[(&Document, &[u8], &[Report])],
+) -> Result<Vec<CommitOutcome>, StoreError> {
+    let mut log = crate::log::Appender::default();
+    let outcomes = docs
+        .iter()
+        .map(|(doc, bytes, reports)| commit(tx, &mut log, doc, bytes, reports))
+        .collect::<Result<Vec<_>, _>>()?;
+    log.finish(tx)?;
+    Ok(outcomes)
 }
 
 fn incidents_of(rows: Vec<Row>) -> Result<Vec<Incident>, StoreError> {
@@ -1008,7 +1034,8 @@ macro_rules! impl_store {
                 bytes: &[u8],
                 reports: &[recount_model::Report],
             ) -> Result<$crate::CommitOutcome, $crate::StoreError> {
-                self.write(|tx| $crate::store::commit(tx, doc, bytes, reports))
+                self.write(|tx| $crate::store::commit_all(tx, &[(doc, bytes, reports)]))
+                    .map(|mut all| all.remove(0))
             }
             fn commit_batch(
                 &mut self,
@@ -1018,17 +1045,17 @@ macro_rules! impl_store {
                 // that transaction is rolled back and the run committed one document per
                 // transaction, so the failure stays with its document. (Savepoints would
                 // do the same but journal every page twice; failures are rare.)
-                let together = self.write(|tx| {
-                    docs.iter()
-                        .map(|d| $crate::store::commit(tx, d.doc, d.bytes, d.reports))
-                        .collect::<Result<Vec<_>, _>>()
-                });
+                let all: Vec<_> = docs.iter().map(|d| (d.doc, d.bytes, d.reports)).collect();
+                let together = self.write(|tx| $crate::store::commit_all(tx, &all));
                 match together {
                     Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
                     Err(_) => docs
                         .iter()
                         .map(|d| {
-                            self.write(|tx| $crate::store::commit(tx, d.doc, d.bytes, d.reports))
+                            self.write(|tx| {
+                                $crate::store::commit_all(tx, &[(d.doc, d.bytes, d.reports)])
+                            })
+                            .map(|mut one| one.remove(0))
                         })
                         .collect(),
                 }
