@@ -143,11 +143,19 @@ fn reports_and_documents(
     tx: &dyn Db,
     incident: &str,
 ) -> Result<(Vec<Report>, Vec<DocInfo>), StoreError> {
-    let rows = tx.query(
+    // Each report's document by its row number: PostgreSQL, planning with stale
+    // statistics during a bulk ingest, hashed the whole archive for a plain join, so there
+    // the lookup is a lateral subquery it cannot flatten (the `LIMIT`).
+    let sql = if tx.is_postgres() {
         "SELECT r.body, d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
-         LEFT JOIN documents d ON d.rowid = r.document WHERE r.incident = ?1 ORDER BY r.key",
-        args![incident],
-    )?;
+         LEFT JOIN LATERAL (SELECT doc_id, sha256, url, published, lang FROM documents
+                            WHERE rowid = r.document LIMIT 1) d ON TRUE
+         WHERE r.incident = ?1 ORDER BY r.key"
+    } else {
+        "SELECT r.body, d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
+         LEFT JOIN documents d ON d.rowid = r.document WHERE r.incident = ?1 ORDER BY r.key"
+    };
+    let rows = tx.query(sql, args![incident])?;
     let mut reports = Vec::with_capacity(rows.len());
     let mut docs: Vec<DocInfo> = Vec::new();
     for row in rows {
