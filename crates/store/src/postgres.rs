@@ -248,11 +248,17 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// Write transactions between two looks at the planner's statistics (about 10,000
+/// documents of an ingest).
+const STATS_EVERY: u64 = 64;
+
 /// A store in a PostgreSQL database, safe to share between processes.
 pub struct PgStore {
     client: RefCell<Client>,
     statements: Statements,
     database: String,
+    /// Write transactions committed on this connection.
+    writes: u64,
 }
 
 impl PgStore {
@@ -276,6 +282,7 @@ impl PgStore {
             client: RefCell::new(client),
             statements: Statements::default(),
             database,
+            writes: 0,
         };
         store.migrate()?;
         Ok(store)
@@ -359,18 +366,54 @@ impl PgStore {
         &mut self,
         f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let PgStore {
-            client, statements, ..
-        } = self;
-        let mut tx = client.get_mut().transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
-        let db = PgTransaction {
-            tx: RefCell::new(tx),
-            statements,
+        let out = {
+            let PgStore {
+                client, statements, ..
+            } = &mut *self;
+            let mut tx = client.get_mut().transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+            let db = PgTransaction {
+                tx: RefCell::new(tx),
+                statements,
+            };
+            let out = f(&db)?;
+            db.tx.into_inner().commit()?;
+            out
         };
-        let out = f(&db)?;
-        db.tx.into_inner().commit()?;
+        self.writes += 1;
+        if self.writes.is_multiple_of(STATS_EVERY) {
+            // Only the planner's hints are at stake: a failure leaves them as they were.
+            let _ = self.refresh_statistics();
+        }
         Ok(out)
+    }
+
+    /// Analyzes the tables changed by more than a tenth since their last analysis (the
+    /// rule of PostgreSQL's autovacuum, which a server may run late or not at all). On a
+    /// database being filled, plans made without statistics hashed whole tables where an
+    /// index lookup would do. Returns the tables analyzed.
+    pub fn refresh_statistics(&self) -> Result<Vec<String>, StoreError> {
+        let db = self.reader();
+        let stale = db.query(
+            "SELECT relname FROM pg_stat_user_tables
+             WHERE schemaname = current_schema() AND n_mod_since_analyze > 50 + n_live_tup / 10
+             ORDER BY relname",
+            &[],
+        )?;
+        let mut out = Vec::new();
+        for row in stale {
+            let table = row.text(0)?;
+            db.batch(&format!("ANALYZE \"{}\"", table.replace('"', "\"\"")))?;
+            out.push(table);
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for PgStore {
+    /// Leaves fresh statistics after a large ingest, as the SQLite store does.
+    fn drop(&mut self) {
+        let _ = self.refresh_statistics();
     }
 }
 
@@ -379,6 +422,41 @@ crate::store::impl_store!(PgStore);
 #[cfg(test)]
 mod tests {
     use super::PgStore;
+    use crate::testing::TempDatabase;
+    use crate::Store;
+
+    #[test]
+    fn tables_grown_by_commits_are_analyzed_and_then_left_alone() {
+        use sha2::{Digest, Sha256};
+        let Some(db) = TempDatabase::create() else {
+            return;
+        };
+        let mut store = PgStore::connect(db.url()).unwrap();
+        for i in 0..100 {
+            let bytes = format!("report {i}").into_bytes();
+            let doc = recount_model::Document {
+                id: format!("d{i}"),
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                media_type: "text/plain".into(),
+                fetched_at: "2025-01-01T00:00:00Z".into(),
+                published: None,
+                source: None,
+                lang: None,
+                title: None,
+                url: None,
+                size: bytes.len() as u64,
+            };
+            store.commit(&doc, &bytes, &[]).unwrap();
+        }
+        // A backend passes its counts to the statistics views when it goes idle after a
+        // transaction, at most once a second: wait, and end one more.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        store.counts().unwrap();
+        let analyzed = store.refresh_statistics().unwrap();
+        assert!(analyzed.iter().any(|t| t == "documents"), "{analyzed:?}");
+        // Analyzed tables are not analyzed again until they change.
+        assert_eq!(store.refresh_statistics().unwrap(), Vec::<String>::new());
+    }
 
     #[test]
     fn names_the_database_and_hides_the_password() {
