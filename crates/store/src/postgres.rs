@@ -248,9 +248,9 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Write transactions between two looks at the planner's statistics (about 10,000
-/// documents of an ingest).
-const STATS_EVERY: u64 = 64;
+/// Write transactions between two looks at the tables' upkeep (about 10,000 documents
+/// of an ingest).
+const UPKEEP_EVERY: u64 = 64;
 
 /// A store in a PostgreSQL database, safe to share between processes.
 pub struct PgStore {
@@ -381,29 +381,44 @@ impl PgStore {
             out
         };
         self.writes += 1;
-        if self.writes.is_multiple_of(STATS_EVERY) {
-            // Only the planner's hints are at stake: a failure leaves them as they were.
-            let _ = self.refresh_statistics();
+        if self.writes.is_multiple_of(UPKEEP_EVERY) {
+            // Only upkeep is at stake: a failure leaves the tables as they were.
+            let _ = self.upkeep();
         }
         Ok(out)
     }
 
-    /// Analyzes the tables changed by more than a tenth since their last analysis (the
-    /// rule of PostgreSQL's autovacuum, which a server may run late or not at all). On a
-    /// database being filled, plans made without statistics hashed whole tables where an
-    /// index lookup would do. Returns the tables analyzed.
-    pub fn refresh_statistics(&self) -> Result<Vec<String>, StoreError> {
+    /// Vacuums and analyzes the tables that need it by the rules of PostgreSQL's
+    /// autovacuum, which a server may run late or not at all: a table is vacuumed once a
+    /// fifth of it is dead rows or new since its last vacuum, and analyzed once a tenth of
+    /// it changed. Without statistics the planner hashed whole tables where an index
+    /// lookup would do; without vacuums the covering indexes of matching could not answer
+    /// alone (only a vacuum marks pages all-visible) and dead rows piled up. Returns the
+    /// tables it worked on.
+    pub fn upkeep(&self) -> Result<Vec<String>, StoreError> {
         let db = self.reader();
-        let stale = db.query(
-            "SELECT relname FROM pg_stat_user_tables
-             WHERE schemaname = current_schema() AND n_mod_since_analyze > 50 + n_live_tup / 10
+        let due = db.query(
+            "SELECT relname,
+                    n_dead_tup > 50 + n_live_tup / 5
+                        OR n_ins_since_vacuum > 1000 + n_live_tup / 5
+             FROM pg_stat_user_tables
+             WHERE schemaname = current_schema()
+               AND (n_mod_since_analyze > 50 + n_live_tup / 10
+                    OR n_dead_tup > 50 + n_live_tup / 5
+                    OR n_ins_since_vacuum > 1000 + n_live_tup / 5)
              ORDER BY relname",
             &[],
         )?;
         let mut out = Vec::new();
-        for row in stale {
+        for row in due {
             let table = row.text(0)?;
-            db.batch(&format!("ANALYZE \"{}\"", table.replace('"', "\"\"")))?;
+            let name = format!("\"{}\"", table.replace('"', "\"\""));
+            // Outside a transaction (VACUUM must be), like every read of this connection.
+            if row.int(1)? != 0 {
+                db.batch(&format!("VACUUM (ANALYZE) {name}"))?;
+            } else {
+                db.batch(&format!("ANALYZE {name}"))?;
+            }
             out.push(table);
         }
         Ok(out)
@@ -411,9 +426,10 @@ impl PgStore {
 }
 
 impl Drop for PgStore {
-    /// Leaves fresh statistics after a large ingest, as the SQLite store does.
+    /// Leaves the tables vacuumed and their statistics fresh after a large ingest, as the
+    /// SQLite store refreshes its own.
     fn drop(&mut self) {
-        let _ = self.refresh_statistics();
+        let _ = self.upkeep();
     }
 }
 
@@ -422,11 +438,12 @@ crate::store::impl_store!(PgStore);
 #[cfg(test)]
 mod tests {
     use super::PgStore;
+    use crate::db::Db;
     use crate::testing::TempDatabase;
     use crate::Store;
 
     #[test]
-    fn tables_grown_by_commits_are_analyzed_and_then_left_alone() {
+    fn tables_grown_or_rewritten_by_commits_are_analyzed_or_vacuumed_then_left_alone() {
         use sha2::{Digest, Sha256};
         let Some(db) = TempDatabase::create() else {
             return;
@@ -448,14 +465,33 @@ mod tests {
             };
             store.commit(&doc, &bytes, &[]).unwrap();
         }
+        // And a table that lost half its rows.
+        store
+            .run_sql(
+                "CREATE TABLE scratch AS SELECT generate_series(1, 1000) AS n;
+                 DELETE FROM scratch WHERE n <= 500;",
+            )
+            .unwrap();
         // A backend passes its counts to the statistics views when it goes idle after a
         // transaction, at most once a second: wait, and end one more.
         std::thread::sleep(std::time::Duration::from_millis(1100));
         store.counts().unwrap();
-        let analyzed = store.refresh_statistics().unwrap();
-        assert!(analyzed.iter().any(|t| t == "documents"), "{analyzed:?}");
-        // Analyzed tables are not analyzed again until they change.
-        assert_eq!(store.refresh_statistics().unwrap(), Vec::<String>::new());
+        let done = store.upkeep().unwrap();
+        // A hundred new documents in an empty table: analyzed, not vacuumed. Half the
+        // table dead: vacuumed.
+        assert!(done.iter().any(|t| t == "documents"), "{done:?}");
+        let vacuumed = store
+            .reader()
+            .query(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL",
+                &[],
+            )
+            .unwrap();
+        let vacuumed: Vec<String> = vacuumed.iter().map(|r| r.text(0).unwrap()).collect();
+        assert!(vacuumed.contains(&"scratch".to_string()), "{vacuumed:?}");
+        assert!(!vacuumed.contains(&"documents".to_string()), "{vacuumed:?}");
+        // Tables seen to are left alone until they change again.
+        assert_eq!(store.upkeep().unwrap(), Vec::<String>::new());
     }
 
     #[test]
