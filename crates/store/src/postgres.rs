@@ -246,6 +246,23 @@ const MIGRATIONS: &[&str] = &[
     UPDATE incidents SET province = substr(adcode, 1, 2) WHERE adcode IS NOT NULL;
     CREATE INDEX incidents_province_day ON incidents(province, day_start, dead);
     "#,
+    // 10: the date indexes of incidents in the listing's order, newest first and undated
+    // last: ascending ones, scanned backwards, put undated incidents first, so every
+    // listing sorted the whole table (at 100k reports the unfiltered page took 75 ms,
+    // now 0.2 ms). Range lookups by date read them as well either way.
+    r#"
+    DROP INDEX IF EXISTS incidents_day;
+    CREATE INDEX incidents_day ON incidents(day_start DESC NULLS LAST, dead);
+    DROP INDEX IF EXISTS incidents_kind_day;
+    CREATE INDEX incidents_kind_day ON incidents(kind, day_start DESC NULLS LAST, dead);
+    DROP INDEX IF EXISTS incidents_province_day;
+    CREATE INDEX incidents_province_day ON incidents(province, day_start DESC NULLS LAST, dead);
+    DROP INDEX IF EXISTS incidents_prefecture_day;
+    CREATE INDEX incidents_prefecture_day
+        ON incidents(prefecture, day_start DESC NULLS LAST, kind, adcode, id);
+    DROP INDEX IF EXISTS incidents_adcode_day;
+    CREATE INDEX incidents_adcode_day ON incidents(adcode, day_start DESC NULLS LAST);
+    "#,
 ];
 
 /// Write transactions between two looks at the tables' upkeep (about 10,000 documents
