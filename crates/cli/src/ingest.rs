@@ -519,6 +519,9 @@ pub fn ingest_items(
         // Since when the next document to commit has been ready, while waiting for more.
         let mut waiting_since: Option<std::time::Instant> = None;
         loop {
+            // Read what the window has room for, then ask the store once which of it is
+            // archived already: a known document skips extraction.
+            let mut intake: Vec<(u64, Item, String)> = Vec::new();
             while !exhausted && sent - settled < in_flight {
                 let Some(next) = items.next() else {
                     exhausted = true;
@@ -526,19 +529,28 @@ pub fn ingest_items(
                 };
                 let seq = sent;
                 sent += 1;
-                let item = match next {
-                    Ok(item) => item,
+                match next {
+                    Ok(item) => {
+                        let sha256 = hex::encode(Sha256::digest(&item.bytes));
+                        intake.push((seq, item, sha256));
+                    }
                     Err(msg) => {
                         ready.insert(seq, Slot::Failed(msg));
-                        continue;
                     }
-                };
-                let sha256 = hex::encode(Sha256::digest(&item.bytes));
-                match store.has_document(&sha256) {
-                    Ok(true) => {
+                }
+            }
+            let hashes: Vec<String> = intake.iter().map(|(_, _, sha)| sha.clone()).collect();
+            let known = if hashes.is_empty() {
+                Ok(Default::default())
+            } else {
+                store.archived(&hashes)
+            };
+            for (seq, item, sha256) in intake {
+                match &known {
+                    Ok(known) if known.contains(&sha256) => {
                         ready.insert(seq, Slot::Duplicate);
                     }
-                    Ok(false) => {
+                    Ok(_) => {
                         if work_tx.send((seq, item, sha256)).is_ok() {
                             working += 1;
                         } else {

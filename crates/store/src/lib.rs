@@ -24,6 +24,7 @@ pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
 
 use recount_model::{Document, Incident, IncidentType, Report};
+use std::collections::BTreeSet;
 
 /// A PostgreSQL error in words: the server's own message (the driver's display of a
 /// server error is only "db error").
@@ -233,8 +234,14 @@ pub struct Production {
 
 /// The storage interface of the pipeline and the commands.
 pub trait Store {
+    /// Which of these sha256s name documents already archived (asked together, so a
+    /// batch of inputs costs one query per few dozen, not one each).
+    fn archived(&self, sha256s: &[String]) -> Result<BTreeSet<String>, StoreError>;
+
     /// True when a document with these exact bytes is archived.
-    fn has_document(&self, sha256: &str) -> Result<bool, StoreError>;
+    fn has_document(&self, sha256: &str) -> Result<bool, StoreError> {
+        Ok(!self.archived(&[sha256.to_string()])?.is_empty())
+    }
 
     /// Archives a document and resolves its reports into incidents, all in one
     /// transaction. Committing the same bytes again is a no-op reported as duplicate.

@@ -7,7 +7,7 @@
 //! reordered or smuggled-in row is named, and every checkpoint is checked against the
 //! tree rebuilt from the leaves.
 
-use crate::db::{args, Db};
+use crate::db::{args, Db, Value};
 use crate::store::json_err;
 use crate::StoreError;
 use recount_ledger::{
@@ -155,7 +155,12 @@ fn frontier(conn: &dyn Db) -> Result<CompactRange, StoreError> {
     }
 }
 
-fn append(conn: &dyn Db, kind: &str, subject: &str, data: &[u8]) -> Result<u64, StoreError> {
+fn append(
+    conn: &dyn Db,
+    kind: &'static str,
+    subject: &str,
+    data: &[u8],
+) -> Result<u64, StoreError> {
     let mut log = Appender::default();
     let index = log.append(conn, kind, subject, data)?;
     log.finish(conn)?;
@@ -163,19 +168,26 @@ fn append(conn: &dyn Db, kind: &str, subject: &str, data: &[u8]) -> Result<u64, 
 }
 
 /// Appends leaves within one transaction, holding the log's frontier in memory from the
-/// first append to [`Appender::finish`], which stores it: a batch of documents reads and
-/// writes it once instead of once a document. Only valid inside one transaction, where
-/// no other writer can append (SQLite's write lock, PostgreSQL's advisory lock).
+/// first append to [`Appender::finish`], which stores it with the leaves: a batch of
+/// documents reads and writes the frontier once, and writes its leaves a few dozen per
+/// statement, instead of once a document. Only valid inside one transaction, where no
+/// other writer can append (SQLite's write lock, PostgreSQL's advisory lock).
 #[derive(Default)]
 pub(crate) struct Appender {
     range: Option<CompactRange>,
+    /// Leaves appended and not yet written: index, kind, subject, data, hash.
+    pending: Vec<(u64, &'static str, String, Vec<u8>, Hash)>,
 }
+
+/// The most leaves one statement writes. A run is written in chunks of powers of two
+/// up to this, so a handful of prepared statements serve any length.
+const LEAVES_PER_STATEMENT: usize = 32;
 
 impl Appender {
     fn append(
         &mut self,
         conn: &dyn Db,
-        kind: &str,
+        kind: &'static str,
         subject: &str,
         data: &[u8],
     ) -> Result<u64, StoreError> {
@@ -185,19 +197,52 @@ impl Appender {
         };
         let index = range.size();
         let hash = leaf_hash(data);
-        conn.execute(
-            "INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            args![index, kind, subject, data, hash.as_slice()],
-        )?;
         range.append(hash);
+        self.pending
+            .push((index, kind, subject.to_string(), data.to_vec(), hash));
         Ok(index)
     }
 
-    /// Stores the frontier after the leaves appended (nothing when there were none).
+    /// Writes the leaves appended and the frontier after them (nothing when there were
+    /// none).
     pub(crate) fn finish(self, conn: &dyn Db) -> Result<(), StoreError> {
         let Some(range) = self.range else {
             return Ok(());
         };
+        let mut rest = self.pending.as_slice();
+        while !rest.is_empty() {
+            let n = LEAVES_PER_STATEMENT.min(1 << rest.len().ilog2());
+            let (chunk, tail) = rest.split_at(n);
+            rest = tail;
+            let rows = (0..n)
+                .map(|i| {
+                    let b = i * 5;
+                    format!(
+                        "(?{}, ?{}, ?{}, ?{}, ?{})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut args = Vec::with_capacity(n * 5);
+            for (index, kind, subject, data, hash) in chunk {
+                args.extend([
+                    Value::from(*index),
+                    Value::from(*kind),
+                    Value::from(subject),
+                    Value::from(data.as_slice()),
+                    Value::from(hash.as_slice()),
+                ]);
+            }
+            conn.execute(
+                &format!("INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES {rows}"),
+                &args,
+            )?;
+        }
         conn.execute(
             "INSERT INTO ledger_state(id, frontier) VALUES (1, ?1)
              ON CONFLICT (id) DO UPDATE SET frontier = excluded.frontier",

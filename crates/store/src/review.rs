@@ -113,18 +113,23 @@ pub fn apply_edit(
 
 /// Replays the stored edits of an incident on a freshly built record.
 pub(crate) fn apply_edits(tx: &dyn Db, inc: &mut Incident) -> Result<(), StoreError> {
-    let edits: Vec<(String, String)> = tx
-        .query(
-            "SELECT field, value FROM incident_edits WHERE incident = ?1 ORDER BY rowid",
-            args![&inc.id],
-        )?
-        .iter()
-        .map(|r| Ok((r.text(0)?, r.text(1)?)))
-        .collect::<Result<_, StoreError>>()?;
-    let reviewed = tx.exists(
-        "SELECT 1 FROM incident_history WHERE incident = ?1 LIMIT 1",
+    // The edits in order, after one row (without a field) if the history has any entry.
+    let rows = tx.query(
+        "SELECT * FROM (SELECT 0 AS part, 0 AS n, NULL AS field, NULL AS value
+                        FROM incident_history WHERE incident = ?1 LIMIT 1) h
+         UNION ALL
+         SELECT 1, rowid, field, value FROM incident_edits WHERE incident = ?1
+         ORDER BY 1, 2",
         args![&inc.id],
     )?;
+    let mut reviewed = false;
+    let mut edits: Vec<(String, String)> = Vec::new();
+    for r in &rows {
+        match r.opt_text(2)? {
+            Some(field) => edits.push((field, r.text(3)?)),
+            None => reviewed = true,
+        }
+    }
     for (field, value) in &edits {
         let v: serde_json::Value = serde_json::from_str(value).map_err(json_err("edit"))?;
         // An edit that no longer applies (a field renamed by an upgrade) is skipped, not
@@ -188,29 +193,44 @@ pub(crate) fn history(conn: &dyn Db, incident: &str) -> Result<Vec<HistoryEntry>
 
 /// Moves the review rows of an incident whose id changed.
 pub(crate) fn rename(tx: &dyn Db, old: &str, new: &str) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE incident_edits SET incident = ?1 WHERE incident = ?2",
-        args![new, old],
+    // Most incidents renamed were never reviewed nor named before: one look says which
+    // of the rows that follow an id exist, and only those are moved.
+    let has = tx.query_one(
+        "SELECT EXISTS (SELECT 1 FROM incident_edits WHERE incident = ?1),
+                EXISTS (SELECT 1 FROM incident_history WHERE incident = ?1),
+                EXISTS (SELECT 1 FROM incident_aliases WHERE incident = ?1)",
+        args![old],
     )?;
-    tx.execute(
-        "UPDATE incident_history SET incident = ?1 WHERE incident = ?2",
-        args![new, old],
-    )?;
+    if has.int(0)? != 0 {
+        tx.execute(
+            "UPDATE incident_edits SET incident = ?1 WHERE incident = ?2",
+            args![new, old],
+        )?;
+    }
+    if has.int(1)? != 0 {
+        tx.execute(
+            "UPDATE incident_history SET incident = ?1 WHERE incident = ?2",
+            args![new, old],
+        )?;
+    }
     tx.execute(
         "INSERT INTO incident_aliases(alias, incident) VALUES (?1, ?2)
          ON CONFLICT (alias) DO UPDATE SET incident = excluded.incident",
         args![old, new],
     )?;
-    tx.execute(
-        "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
-        args![new, old],
-    )?;
-    // An incident renamed back to a former id must not stay its own alias. Only rows
-    // that now point at `new` can be such a loop, so only that row is looked at.
-    tx.execute(
-        "DELETE FROM incident_aliases WHERE alias = ?1 AND incident = ?1",
-        args![new],
-    )?;
+    if has.int(2)? != 0 {
+        tx.execute(
+            "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
+            args![new, old],
+        )?;
+        // An incident renamed back to a former id must not stay its own alias. Only
+        // rows that pointed at `old` and now point at `new` can be such a loop, so
+        // only that row is looked at.
+        tx.execute(
+            "DELETE FROM incident_aliases WHERE alias = ?1 AND incident = ?1",
+            args![new],
+        )?;
+    }
     unlink(tx, old)
 }
 
@@ -232,6 +252,10 @@ pub(crate) fn unlink(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
         .iter()
         .map(|r| r.text(0))
         .collect::<Result<_, _>>()?;
+    // Links are written in pairs, so an incident that links to none is linked from none.
+    if others.is_empty() {
+        return Ok(());
+    }
     tx.execute(
         "DELETE FROM incident_links WHERE a = ?1 OR b = ?1",
         args![id],
@@ -270,19 +294,23 @@ const RELATED_DAYS: u64 = 90;
 /// Links an incident with the incidents it is connected to: an accident and the
 /// protest, strike, dismissal or prosecution that followed it in the same place.
 /// Returns the incident's own `related` list and writes the mirror entries.
-pub(crate) fn relate(tx: &dyn Db, inc: &Incident) -> Result<Vec<Related>, StoreError> {
+/// An incident `new` to the store has no links yet, so none are read.
+pub(crate) fn relate(tx: &dyn Db, inc: &Incident, new: bool) -> Result<Vec<Related>, StoreError> {
     let wanted = connections(tx, inc)?;
     // Only the links that changed are written, and only their other ends patched: an
     // incident rebuilt for a new report mostly keeps its neighbours, and patching every
     // neighbour's body each time made busy places cost more with every report.
-    let had: BTreeMap<String, String> = tx
-        .query(
+    let had: BTreeMap<String, String> = if new {
+        BTreeMap::new()
+    } else {
+        tx.query(
             "SELECT b, relation FROM incident_links WHERE a = ?1",
             args![&inc.id],
         )?
         .iter()
         .map(|r| Ok((r.text(0)?, r.text(1)?)))
-        .collect::<Result<_, StoreError>>()?;
+        .collect::<Result<_, StoreError>>()?
+    };
     let me = inc.id.clone();
     for (other, relation) in &had {
         if wanted.get(other).is_some_and(|(mine, _)| mine == relation) {

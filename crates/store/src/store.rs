@@ -81,60 +81,59 @@ fn open_members(tx: &dyn Db, incident: &str) -> Result<Option<Vec<Report>>, Stor
 }
 
 fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
-    let mut found = BTreeSet::new();
-    if let Some((start, end)) = candidate_window(r) {
+    // One query for every way in, so a report costs one round trip to look around.
+    let mut parts: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = vec![Value::from(kind_group(r.kind))];
+    let window = candidate_window(r);
+    if let Some((start, end)) = window {
         // A report overlapping this one started at most its own span before it: up to
         // `WIDE_DAYS` for most, a year for the few wide ones (year-precise dates).
-        let rows = tx.query(
+        args.extend([
+            Value::from((start - chrono::Days::new(366)).to_string()),
+            Value::from(end.to_string()),
+            Value::from(start.to_string()),
+            Value::from((start - chrono::Days::new(WIDE_DAYS)).to_string()),
+            Value::from(block_of(r)),
+        ]);
+        parts.push(
             "SELECT incident FROM reports
-             WHERE block = ?1 AND kind = ?2 AND wide = 0
-               AND day_start >= ?3 AND day_start <= ?5 AND day_end >= ?6
+             WHERE block = ?6 AND kind = ?1 AND wide = 0
+               AND day_start >= ?5 AND day_start <= ?3 AND day_end >= ?4
              UNION
              SELECT incident FROM reports
-             WHERE block = ?1 AND kind = ?2 AND wide = 1
-               AND day_start >= ?4 AND day_start <= ?5 AND day_end >= ?6",
-            args![
-                block_of(r),
-                kind_group(r.kind),
-                (start - chrono::Days::new(WIDE_DAYS)).to_string(),
-                (start - chrono::Days::new(366)).to_string(),
-                end.to_string(),
-                start.to_string()
-            ],
-        )?;
-        for row in rows {
-            found.insert(row.text(0)?);
-        }
+             WHERE block = ?6 AND kind = ?1 AND wide = 1
+               AND day_start >= ?2 AND day_start <= ?3 AND day_end >= ?4"
+                .to_string(),
+        );
     }
     // A shared name ties reports across provinces and languages, but two dated reports
     // match only within days of each other: a dated report looks among undated ones and
     // those near its own date, so the cost stays flat as the years pile up.
-    for key in &r.keys {
-        let rows = match candidate_window(r) {
-            Some((start, end)) => tx.query(
-                "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
-                 WHERE k.key = ?1 AND k.kind = ?2
-                   AND (k.day_start IS NULL
-                        OR (k.day_start >= ?3 AND k.day_start <= ?4 AND k.day_end >= ?5))",
-                args![
-                    key,
-                    kind_group(r.kind),
-                    (start - chrono::Days::new(366)).to_string(),
-                    end.to_string(),
-                    start.to_string()
-                ],
-            )?,
-            None => tx.query(
-                "SELECT DISTINCT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
-                 WHERE k.key = ?1 AND k.kind = ?2",
-                args![key, kind_group(r.kind)],
-            )?,
+    if !r.keys.is_empty() {
+        let first = args.len() + 1;
+        let list = (first..first + r.keys.len())
+            .map(|n| format!("?{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        args.extend(r.keys.iter().map(Value::from));
+        let dated = if window.is_some() {
+            " AND (k.day_start IS NULL
+                   OR (k.day_start >= ?2 AND k.day_start <= ?3 AND k.day_end >= ?4))"
+        } else {
+            ""
         };
-        for row in rows {
-            found.insert(row.text(0)?);
-        }
+        parts.push(format!(
+            "SELECT r.incident FROM report_keys k JOIN reports r ON r.key = k.report
+             WHERE k.key IN ({list}) AND k.kind = ?1{dated}"
+        ));
     }
-    Ok(found)
+    if parts.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    tx.query(&parts.join(" UNION "), &args)?
+        .iter()
+        .map(|row| row.text(0))
+        .collect()
 }
 
 /// The reports of an incident (by key) and the documents they came from (each once, in
@@ -245,18 +244,25 @@ pub(crate) fn place_report(
             i64::from(wide)
         ],
     )?;
-    tx.execute("DELETE FROM report_keys WHERE report = ?1", args![&r.key])?;
-    for key in &r.keys {
+    // The report is new to the store (its document is, or re-extraction emptied the
+    // table), so it has no keys to replace; all of them go in one statement.
+    if !r.keys.is_empty() {
+        let rows = (0..r.keys.len())
+            .map(|i| format!("(?{}, ?1, ?2, ?3, ?4)", i + 5))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut args = vec![
+            Value::from(&r.key),
+            Value::from(kind_group(r.kind)),
+            Value::from(window.as_ref().map(|w| w.0.clone())),
+            Value::from(window.as_ref().map(|w| w.1.clone())),
+        ];
+        args.extend(r.keys.iter().map(Value::from));
         tx.execute(
-            "INSERT INTO report_keys(key, report, kind, day_start, day_end)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            args![
-                key,
-                &r.key,
-                kind_group(r.kind),
-                window.as_ref().map(|w| w.0.clone()),
-                window.as_ref().map(|w| w.1.clone())
-            ],
+            &format!(
+                "INSERT INTO report_keys(key, report, kind, day_start, day_end) VALUES {rows}"
+            ),
+            &args,
         )?;
     }
     Ok((incident, is_new))
@@ -283,7 +289,7 @@ pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreE
     }
     let mut incident = build(&canonical, &reports, &docs, now);
     crate::review::apply_edits(tx, &mut incident)?;
-    incident.related = crate::review::relate(tx, &incident)?;
+    incident.related = crate::review::relate(tx, &incident, false)?;
     write_incident(tx, &incident)?;
     Ok(canonical)
 }
@@ -333,8 +339,25 @@ pub(crate) fn read_document(row: &Row, at: usize) -> Result<Document, StoreError
 pub(crate) const DOC_COLUMNS: &str =
     "doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size";
 
-pub(crate) fn has_document(db: &dyn Db, sha256: &str) -> Result<bool, StoreError> {
-    db.exists("SELECT 1 FROM documents WHERE sha256 = ?1", args![sha256])
+/// Hashes looked up per query by `archived`: a fixed width, so one prepared statement
+/// serves every batch (the short last one is padded with NULL, which matches nothing).
+const ARCHIVED_CHUNK: usize = 32;
+
+pub(crate) fn archived(db: &dyn Db, sha256s: &[String]) -> Result<BTreeSet<String>, StoreError> {
+    let list = (1..=ARCHIVED_CHUNK)
+        .map(|n| format!("?{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT sha256 FROM documents WHERE sha256 IN ({list})");
+    let mut found = BTreeSet::new();
+    for chunk in sha256s.chunks(ARCHIVED_CHUNK) {
+        let mut args: Vec<Value> = chunk.iter().map(Value::from).collect();
+        args.resize(ARCHIVED_CHUNK, Value::Null);
+        for row in db.query(&sql, &args)? {
+            found.insert(row.text(0)?);
+        }
+    }
+    Ok(found)
 }
 
 /// Archives a document and places its reports, inside the caller's transaction, whose
@@ -347,42 +370,51 @@ fn commit(
     reports: &[Report],
 ) -> Result<CommitOutcome, StoreError> {
     let now = now();
-    if has_document(tx, &doc.sha256)? {
+    let published = doc.published.map(|p| p.to_string());
+    // The archive's unique sha256 decides whether the document is new: a copy already
+    // stored (by this process or another worker) inserts nothing and returns no row.
+    let Some(row) = tx.query_opt(
+        "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (sha256) DO NOTHING RETURNING rowid",
+        args![
+            &doc.id,
+            &doc.sha256,
+            &doc.media_type,
+            &doc.fetched_at,
+            published.clone(),
+            doc.source.clone(),
+            doc.lang.clone(),
+            doc.title.clone(),
+            doc.url.clone(),
+            doc.size,
+            bytes
+        ],
+    )?
+    else {
         return Ok(CommitOutcome {
             duplicate: true,
             ..CommitOutcome::default()
         });
-    }
-    let published = doc.published.map(|p| p.to_string());
-    let rowid = tx
-        .query_one(
-            "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING rowid",
-            args![
-                &doc.id,
-                &doc.sha256,
-                &doc.media_type,
-                &doc.fetched_at,
-                published.clone(),
-                doc.source.clone(),
-                doc.lang.clone(),
-                doc.title.clone(),
-                doc.url.clone(),
-                doc.size,
-                bytes
-            ],
-        )?
-        .int(0)?;
+    };
+    let rowid = row.int(0)?;
     log.append_document(tx, doc, published.as_deref(), bytes)?;
-    let mut touched: BTreeMap<String, bool> = BTreeMap::new();
+    // Each incident touched: whether every report placed in it started it (the outcome
+    // counts it as new), whether this document created it, and the reports it placed there.
+    let mut touched: BTreeMap<String, (bool, bool, Vec<&Report>)> = BTreeMap::new();
     for r in reports {
         let (incident, is_new) = place_report(tx, rowid, r, None)?;
-        let entry = touched.entry(incident).or_insert(is_new);
-        *entry &= is_new;
+        let entry = touched
+            .entry(incident)
+            .or_insert_with(|| (is_new, is_new, Vec::new()));
+        entry.0 &= is_new;
+        entry.2.push(r);
     }
     let mut outcome = CommitOutcome::default();
-    for (id, is_new) in touched {
-        rebuild(tx, &id, &now)?;
+    for (id, (is_new, created, placed)) in touched {
+        if !created || !build_created(tx, &id, placed, doc, &now)? {
+            rebuild(tx, &id, &now)?;
+        }
         if is_new {
             outcome.new_incidents += 1;
         } else {
@@ -390,6 +422,36 @@ fn commit(
         }
     }
     Ok(outcome)
+}
+
+/// Builds an incident this document created, from what is in memory: its reports are
+/// the ones just placed in it and its one source is this document. An id derived from
+/// one of the document's new report keys has never been used, so there are no edits,
+/// history or links to read. Returns false, building nothing, when the incident must be
+/// renamed (a later report of the document has the smaller key): `rebuild` does that.
+fn build_created(
+    tx: &dyn Db,
+    id: &str,
+    mut placed: Vec<&Report>,
+    doc: &Document,
+    now: &str,
+) -> Result<bool, StoreError> {
+    placed.sort_by(|a, b| a.key.cmp(&b.key));
+    if incident_id(placed.iter().map(|r| r.key.as_str())) != id {
+        return Ok(false);
+    }
+    let reports: Vec<Report> = placed.into_iter().cloned().collect();
+    let source = DocInfo {
+        id: doc.id.clone(),
+        sha256: doc.sha256.clone(),
+        url: doc.url.clone(),
+        published: doc.published,
+        lang: doc.lang.clone(),
+    };
+    let mut incident = build(id, &reports, &[source], now);
+    incident.related = crate::review::relate(tx, &incident, true)?;
+    write_incident(tx, &incident)?;
+    Ok(true)
 }
 
 /// Commits documents (with their bytes and reports) in the caller's transaction, in order.
@@ -1033,8 +1095,11 @@ pub(crate) fn counts(db: &dyn Db) -> Result<Counts, StoreError> {
 macro_rules! impl_store {
     ($ty:ty) => {
         impl $crate::Store for $ty {
-            fn has_document(&self, sha256: &str) -> Result<bool, $crate::StoreError> {
-                $crate::store::has_document(&self.reader(), sha256)
+            fn archived(
+                &self,
+                sha256s: &[String],
+            ) -> Result<std::collections::BTreeSet<String>, $crate::StoreError> {
+                $crate::store::archived(&self.reader(), sha256s)
             }
             fn commit(
                 &mut self,

@@ -718,3 +718,76 @@ fn production_loads_atomically_and_replaces_the_same_place_and_year_on(open: Ope
     );
     assert!(now.contains(&row("140700", 2024, 90_000_000)));
 }
+
+#[test]
+fn archived_names_exactly_the_stored_documents_across_chunks() {
+    each_backend(archived_names_exactly_the_stored_documents_across_chunks_on);
+}
+
+fn archived_names_exactly_the_stored_documents_across_chunks_on(open: Open) {
+    let mut store = open();
+    // More than one chunk of the lookup, stored and unknown hashes interleaved.
+    let mut asked = Vec::new();
+    let mut stored = BTreeSet::new();
+    for i in 0..70 {
+        let (d, b) = doc(&format!("d{i}.txt"), &format!("body {i}"), "2024-05-02");
+        if i % 3 != 0 {
+            store.commit(&d, &b, &[]).unwrap();
+            stored.insert(d.sha256.clone());
+        }
+        asked.push(d.sha256);
+    }
+    assert_eq!(store.archived(&asked).unwrap(), stored);
+    assert!(store.archived(&[]).unwrap().is_empty());
+    assert!(store.has_document(&asked[1]).unwrap());
+    assert!(!store.has_document(&asked[0]).unwrap());
+}
+
+#[test]
+fn incidents_a_document_creates_are_built_as_a_rebuild_builds_them() {
+    each_backend(incidents_a_document_creates_are_built_as_a_rebuild_builds_them_on);
+}
+
+fn incidents_a_document_creates_are_built_as_a_rebuild_builds_them_on(open: Open) {
+    let mut store = open();
+    let (d1, b1) = doc("mine.txt", "a flood and a strike", "2024-05-03");
+    // A flood, a flood elsewhere, and a strike in the same county days later, which is
+    // related to the first flood; then another document telling the first flood.
+    let flood = report(&d1, 2, "2024-05-01", "140702", 3);
+    let elsewhere = report(&d1, 3, "2024-05-01", "520322", 1);
+    let mut strike = report(&d1, 4, "2024-05-06", "140702", 0);
+    strike.kind = IncidentType::Strike;
+    strike.claims.clear();
+    let (d2, b2) = doc("later.txt", "the flood again", "2024-05-04");
+    let later = report(&d2, 0, "2024-05-01", "140702", 5);
+    let mut by_doc: BTreeMap<String, Vec<Report>> = BTreeMap::new();
+    by_doc.insert(d1.sha256.clone(), vec![flood, elsewhere, strike]);
+    by_doc.insert(d2.sha256.clone(), vec![later]);
+    let first = store.commit(&d1, &b1, &by_doc[&d1.sha256]).unwrap();
+    assert_eq!(first.new_incidents, 3);
+    let (strikes, _) = store
+        .incidents(&Filter::default())
+        .unwrap()
+        .into_iter()
+        .partition::<Vec<_>, _>(|i| i.kind == IncidentType::Strike);
+    // Built from memory, the new strike already names the flood it followed.
+    assert_eq!(strikes.len(), 1);
+    assert_eq!(strikes[0].related.len(), 1);
+    store.commit(&d2, &b2, &by_doc[&d2.sha256]).unwrap();
+    let unstamped = |store: &dyn Store| {
+        let mut all = store.incidents(&Filter::default()).unwrap();
+        for inc in &mut all {
+            inc.updated_at = None;
+        }
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    };
+    let committed = unstamped(&*store);
+    assert_eq!(committed.len(), 3);
+    assert!(committed.iter().any(|i| !i.related.is_empty()));
+    // Re-extraction rebuilds every incident from the stored rows.
+    store
+        .reextract(&mut |d: &Document, _: &[u8]| Ok(by_doc[&d.sha256].clone()))
+        .unwrap();
+    assert_eq!(unstamped(&*store), committed);
+}
