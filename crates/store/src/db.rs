@@ -1,5 +1,5 @@
 //! The small SQL interface the store's logic is written against once, with two
-//! implementations: SQLite (rusqlite) and PostgreSQL (the synchronous `postgres` client).
+//! implementations: SQLite (rusqlite) and PostgreSQL (tokio-postgres, blocked on).
 //!
 //! SQL is written with numbered `?N` placeholders, which SQLite reads as they are and the
 //! PostgreSQL side rewrites to `$N`. Both backends cache prepared statements per
@@ -142,6 +142,13 @@ pub(crate) trait Db {
     /// Runs several statements without arguments (schema changes, bulk deletes).
     fn batch(&self, sql: &str) -> Result<(), StoreError>;
 
+    /// Runs a statement whose result is not needed. In a PostgreSQL transaction it waits
+    /// to go out with the next statement (pipelined), so its failure is reported there,
+    /// failing the same transaction; elsewhere it runs at once.
+    fn write(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
+        self.execute(sql, args).map(drop)
+    }
+
     /// The first row of a query, if any.
     fn query_opt(&self, sql: &str, args: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, args)?.into_iter().next())
@@ -173,6 +180,9 @@ impl<T: Db + ?Sized> Db for &T {
     }
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
         (**self).batch(sql)
+    }
+    fn write(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
+        (**self).write(sql, args)
     }
     fn is_postgres(&self) -> bool {
         (**self).is_postgres()
@@ -272,23 +282,78 @@ fn pg_sql(sql: &str) -> String {
     out
 }
 
-/// Prepared statements of one PostgreSQL connection, by their SQL.
-pub(crate) type Statements = RefCell<HashMap<String, postgres::Statement>>;
+/// One PostgreSQL connection: a tokio-postgres client on a single-threaded runtime of its
+/// own, which every call blocks on (as the synchronous `postgres` crate does), with its
+/// prepared statements by SQL.
+pub(crate) struct PgConn {
+    runtime: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+    statements: RefCell<HashMap<String, tokio_postgres::Statement>>,
+}
 
-fn pg_statement<C: postgres::GenericClient>(
-    client: &mut C,
-    cache: &Statements,
-    sql: &str,
-) -> Result<postgres::Statement, StoreError> {
-    if let Some(stmt) = cache.borrow().get(sql) {
-        return Ok(stmt.clone());
+impl PgConn {
+    /// Connects to `url` without TLS. The connection is a task of the runtime, so it
+    /// moves only while a call blocks on the runtime.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(StoreError::Runtime)?;
+        let (client, connection) =
+            runtime.block_on(tokio_postgres::connect(url, tokio_postgres::NoTls))?;
+        // A connection that fails makes every later request fail with its error.
+        runtime.spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(PgConn {
+            runtime,
+            client,
+            statements: RefCell::default(),
+        })
     }
-    let stmt = client.prepare(&pg_sql(sql))?;
+
+    /// Reads and writes outside a transaction.
+    pub fn reader(&self) -> PgClient<'_> {
+        PgClient { conn: self }
+    }
+
+    /// Opens a transaction; it rolls back when dropped without [`PgTransaction::commit`].
+    pub fn transaction(&mut self) -> Result<PgTransaction<'_>, StoreError> {
+        let PgConn {
+            runtime,
+            client,
+            statements,
+        } = self;
+        let tx = runtime.block_on(client.transaction())?;
+        Ok(PgTransaction {
+            runtime,
+            statements,
+            tx,
+            deferred: RefCell::default(),
+        })
+    }
+}
+
+/// The statement for `sql`, prepared on first use.
+async fn pg_statement<C: tokio_postgres::GenericClient>(
+    client: &C,
+    cache: &RefCell<HashMap<String, tokio_postgres::Statement>>,
+    sql: &str,
+) -> Result<tokio_postgres::Statement, StoreError> {
+    let cached = cache.borrow().get(sql).cloned();
+    if let Some(stmt) = cached {
+        return Ok(stmt);
+    }
+    let stmt = client.prepare(&pg_sql(sql)).await?;
     cache.borrow_mut().insert(sql.to_string(), stmt.clone());
     Ok(stmt)
 }
 
-fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
+fn pg_params(args: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    args.iter().map(|a| a as _).collect()
+}
+
+fn pg_value(row: &tokio_postgres::Row, i: usize) -> Result<Value, StoreError> {
     use postgres::types::Type;
     let ty = row.columns()[i].type_();
     Ok(if *ty == Type::INT8 {
@@ -312,27 +377,25 @@ fn pg_value(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
     })
 }
 
-fn pg_execute<C: postgres::GenericClient>(
-    client: &mut C,
-    cache: &Statements,
+async fn pg_execute<C: tokio_postgres::GenericClient>(
+    client: &C,
+    cache: &RefCell<HashMap<String, tokio_postgres::Statement>>,
     sql: &str,
     args: &[Value],
 ) -> Result<u64, StoreError> {
-    let stmt = pg_statement(client, cache, sql)?;
-    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-    Ok(client.execute(&stmt, &params)?)
+    let stmt = pg_statement(client, cache, sql).await?;
+    Ok(client.execute(&stmt, &pg_params(args)).await?)
 }
 
-fn pg_query<C: postgres::GenericClient>(
-    client: &mut C,
-    cache: &Statements,
+async fn pg_query<C: tokio_postgres::GenericClient>(
+    client: &C,
+    cache: &RefCell<HashMap<String, tokio_postgres::Statement>>,
     sql: &str,
     args: &[Value],
 ) -> Result<Vec<Row>, StoreError> {
-    let stmt = pg_statement(client, cache, sql)?;
-    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+    let stmt = pg_statement(client, cache, sql).await?;
     let mut out = Vec::new();
-    for row in client.query(&stmt, &params)? {
+    for row in client.query(&stmt, &pg_params(args)).await? {
         let values = (0..row.len())
             .map(|i| pg_value(&row, i))
             .collect::<Result<_, _>>()?;
@@ -341,42 +404,91 @@ fn pg_query<C: postgres::GenericClient>(
     Ok(out)
 }
 
-/// A PostgreSQL connection used outside a transaction (reads).
+/// A PostgreSQL connection used outside a transaction (reads, upkeep).
 pub(crate) struct PgClient<'a> {
-    pub client: &'a RefCell<postgres::Client>,
-    pub statements: &'a Statements,
+    conn: &'a PgConn,
 }
 
 impl Db for PgClient<'_> {
     fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
-        pg_execute(&mut *self.client.borrow_mut(), self.statements, sql, args)
+        let c = self.conn;
+        c.runtime
+            .block_on(pg_execute(&c.client, &c.statements, sql, args))
     }
     fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
-        pg_query(&mut *self.client.borrow_mut(), self.statements, sql, args)
+        let c = self.conn;
+        c.runtime
+            .block_on(pg_query(&c.client, &c.statements, sql, args))
     }
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.client.borrow_mut().batch_execute(sql)?)
+        let c = self.conn;
+        Ok(c.runtime.block_on(c.client.batch_execute(sql))?)
     }
     fn is_postgres(&self) -> bool {
         true
     }
 }
 
-/// An open PostgreSQL transaction.
+/// An open PostgreSQL transaction. Statements given to [`Db::write`] wait, in order,
+/// and go out together with the next statement that needs an answer (or the commit):
+/// tokio-postgres pipelines them, so a document's inserts cost the server its work but
+/// the two sides no round trip each.
 pub(crate) struct PgTransaction<'a> {
-    pub tx: RefCell<postgres::Transaction<'a>>,
-    pub statements: &'a Statements,
+    runtime: &'a tokio::runtime::Runtime,
+    statements: &'a RefCell<HashMap<String, tokio_postgres::Statement>>,
+    tx: tokio_postgres::Transaction<'a>,
+    deferred: RefCell<Vec<(tokio_postgres::Statement, Vec<Value>)>>,
+}
+
+impl PgTransaction<'_> {
+    /// Sends the deferred statements, then runs `next`, in one pipelined exchange; the
+    /// first failure (a deferred statement's or `next`'s) is the result.
+    fn after_deferred<T>(
+        &self,
+        next: impl std::future::Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        let tx = &self.tx;
+        self.runtime.block_on(async {
+            // Polled in order: each request is queued on the connection when first
+            // polled, so the server receives them in the order they were written.
+            let writes = futures_util::future::try_join_all(
+                deferred
+                    .iter()
+                    .map(|(stmt, args)| async move { tx.execute(stmt, &pg_params(args)).await }),
+            );
+            let (_, out) = futures_util::future::try_join(
+                async { writes.await.map_err(StoreError::from) },
+                next,
+            )
+            .await?;
+            Ok(out)
+        })
+    }
+
+    /// Sends what is deferred and commits.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.after_deferred(async { Ok(()) })?;
+        Ok(self.runtime.block_on(self.tx.commit())?)
+    }
 }
 
 impl Db for PgTransaction<'_> {
     fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
-        pg_execute(&mut *self.tx.borrow_mut(), self.statements, sql, args)
+        self.after_deferred(pg_execute(&self.tx, self.statements, sql, args))
     }
     fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
-        pg_query(&mut *self.tx.borrow_mut(), self.statements, sql, args)
+        self.after_deferred(pg_query(&self.tx, self.statements, sql, args))
     }
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.tx.borrow_mut().batch_execute(sql)?)
+        self.after_deferred(async { Ok(self.tx.batch_execute(sql).await?) })
+    }
+    fn write(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
+        let stmt = self
+            .runtime
+            .block_on(pg_statement(&self.tx, self.statements, sql))?;
+        self.deferred.borrow_mut().push((stmt, args.to_vec()));
+        Ok(())
     }
     fn is_postgres(&self) -> bool {
         true

@@ -42,6 +42,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("PostgreSQL error: {}", pg_message(.0))]
     Postgres(#[from] ::postgres::Error),
+    #[error("cannot start the PostgreSQL client: {0}")]
+    Runtime(std::io::Error),
     #[error("unexpected value in the database: {0}")]
     Column(String),
     #[error("stored record is not valid JSON ({what}): {source}")]

@@ -238,12 +238,12 @@ impl Appender {
                     Value::from(hash.as_slice()),
                 ]);
             }
-            conn.execute(
+            conn.write(
                 &format!("INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES {rows}"),
                 &args,
             )?;
         }
-        conn.execute(
+        conn.write(
             "INSERT INTO ledger_state(id, frontier) VALUES (1, ?1)
              ON CONFLICT (id) DO UPDATE SET frontier = excluded.frontier",
             args![range.to_bytes()],

@@ -11,10 +11,8 @@
 //! part of ingest (decoding, HTML cleaning, extraction) runs before the transaction, in
 //! parallel across workers.
 
-use crate::db::{args, Db, PgClient, PgTransaction, Statements};
+use crate::db::{args, Db, PgClient, PgConn};
 use crate::StoreError;
-use postgres::{Client, NoTls};
-use std::cell::RefCell;
 
 /// The key of the advisory lock every write transaction takes ("recount" in ASCII).
 const WRITE_LOCK: i64 = 0x0072_6563_6f75_6e74;
@@ -271,8 +269,7 @@ const UPKEEP_EVERY: u64 = 64;
 
 /// A store in a PostgreSQL database, safe to share between processes.
 pub struct PgStore {
-    client: RefCell<Client>,
-    statements: Statements,
+    conn: PgConn,
     database: String,
     /// Write transactions committed on this connection.
     writes: u64,
@@ -288,16 +285,18 @@ impl PgStore {
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`, without TLS)
     /// and brings the schema up to date. Several processes may do this at once.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        let mut client = Client::connect(url, NoTls)?;
+        let conn = PgConn::connect(url)?;
         // Statements are prepared once and PostgreSQL may keep one generic plan for each.
         // A plan made while the tables were small (a new database being filled) would keep
         // scanning long after indexes answer, so `upkeep` analyzes the tables as they grow,
         // which makes PostgreSQL plan again; planning every execution instead cost the
         // server more than running the statements (10k documents: 323/s → 534/s).
-        let database: String = client.query_one("SELECT current_database()", &[])?.get(0);
+        let database = conn
+            .reader()
+            .query_one("SELECT current_database()", &[])?
+            .text(0)?;
         let mut store = PgStore {
-            client: RefCell::new(client),
-            statements: Statements::default(),
+            conn,
             database,
             writes: 0,
         };
@@ -371,10 +370,7 @@ impl PgStore {
     }
 
     fn reader(&self) -> PgClient<'_> {
-        PgClient {
-            client: &self.client,
-            statements: &self.statements,
-        }
+        self.conn.reader()
     }
 
     /// Runs `f` in one transaction that holds the write lock: committed when `f`
@@ -384,17 +380,12 @@ impl PgStore {
         f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let out = {
-            let PgStore {
-                client, statements, ..
-            } = &mut *self;
-            let mut tx = client.get_mut().transaction()?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
-            let db = PgTransaction {
-                tx: RefCell::new(tx),
-                statements,
-            };
+            let db = self.conn.transaction()?;
+            // The lock goes out with the transaction's first statement; the server takes
+            // it before running that statement.
+            db.write("SELECT pg_advisory_xact_lock(?1)", args![WRITE_LOCK])?;
             let out = f(&db)?;
-            db.tx.into_inner().commit()?;
+            db.commit()?;
             out
         };
         self.writes += 1;

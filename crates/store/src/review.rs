@@ -213,7 +213,7 @@ pub(crate) fn rename(tx: &dyn Db, old: &str, new: &str) -> Result<(), StoreError
             args![new, old],
         )?;
     }
-    tx.execute(
+    tx.write(
         "INSERT INTO incident_aliases(alias, incident) VALUES (?1, ?2)
          ON CONFLICT (alias) DO UPDATE SET incident = excluded.incident",
         args![old, new],

@@ -223,7 +223,7 @@ pub(crate) fn place_report(
         .map(|d| (d.first_day(), r.date_end.unwrap_or(d).last_day()));
     let wide = days.is_some_and(|(first, last)| (last - first).num_days() > WIDE_DAYS as i64);
     let window = days.map(|(first, last)| (first.to_string(), last.to_string()));
-    tx.execute(
+    tx.write(
         "INSERT INTO reports(key, document, incident, kind, block, day_start, day_end, body, pin,
                              wide)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -258,7 +258,7 @@ pub(crate) fn place_report(
             Value::from(window.as_ref().map(|w| w.1.clone())),
         ];
         args.extend(r.keys.iter().map(Value::from));
-        tx.execute(
+        tx.write(
             &format!(
                 "INSERT INTO report_keys(key, report, kind, day_start, day_end) VALUES {rows}"
             ),
@@ -279,11 +279,11 @@ pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreE
         return Ok(id.to_string());
     }
     if canonical != id {
-        tx.execute(
+        tx.write(
             "UPDATE reports SET incident = ?1 WHERE incident = ?2",
             args![&canonical, id],
         )?;
-        tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
+        tx.write("DELETE FROM incidents WHERE id = ?1", args![id])?;
         // Review rows and aliases follow the new id.
         crate::review::rename(tx, id, &canonical)?;
     }
@@ -297,7 +297,7 @@ pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreE
 pub(crate) fn write_incident(tx: &dyn Db, inc: &Incident) -> Result<(), StoreError> {
     let body = serde_json::to_string(inc).map_err(json_err("incident"))?;
     let loc = inc.location.as_ref();
-    tx.execute(
+    tx.write(
         "INSERT INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body,
                                prefecture, province)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, substr(?5, 1, 4), substr(?5, 1, 2))

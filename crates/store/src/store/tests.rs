@@ -509,16 +509,21 @@ fn feed_and_alert_state_is_kept_and_replaced_on(open: Open) {
     assert_eq!(store.latest_change().unwrap(), 0);
 }
 
-/// Makes inserting a document called `poison` fail, as a full disk or a broken
-/// constraint would: SQLite and PostgreSQL spellings.
-const POISON_SQLITE: &str = "CREATE TRIGGER poison BEFORE INSERT ON documents
-    WHEN NEW.doc_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned document'); END;";
+/// Makes storing the reports of a document called `poison` fail, as a full disk or a
+/// broken constraint would: SQLite and PostgreSQL spellings. The document's own row goes
+/// in first, so a failure must take it back too; on PostgreSQL the report's insert is
+/// pipelined, so its failure surfaces at a later statement of the transaction.
+const POISON_SQLITE: &str = "CREATE TRIGGER poison BEFORE INSERT ON reports
+    WHEN NEW.body LIKE '%\"doc\":\"poison\"%'
+    BEGIN SELECT RAISE(ABORT, 'poisoned document'); END;";
 const POISON_POSTGRES: &str = "CREATE FUNCTION poison() RETURNS trigger AS $$
     BEGIN
-        IF NEW.doc_id = 'poison' THEN RAISE EXCEPTION 'poisoned document'; END IF;
+        IF NEW.body LIKE '%\"doc\":\"poison\"%' THEN
+            RAISE EXCEPTION 'poisoned document';
+        END IF;
         RETURN NEW;
     END $$ LANGUAGE plpgsql;
-    CREATE TRIGGER poison BEFORE INSERT ON documents FOR EACH ROW EXECUTE FUNCTION poison();";
+    CREATE TRIGGER poison BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION poison();";
 
 #[test]
 fn a_batch_commits_like_single_commits_and_rolls_back_a_failure_alone() {
@@ -547,7 +552,7 @@ fn a_batch_commits_like_single_commits_and_rolls_back_a_failure_alone() {
     );
 }
 
-/// `batched` refuses documents called `poison`; `single` and `clean` are empty stores.
+/// `batched` refuses the reports of documents called `poison`; `single` and `clean` are empty stores.
 fn batch_commits_on(
     mut batched: Box<dyn Store>,
     mut single: Box<dyn Store>,
