@@ -63,24 +63,13 @@ fn report_of(row: &Row) -> Result<Report, StoreError> {
     serde_json::from_str(&row.text(0)?).map_err(json_err("report"))
 }
 
-/// The reports of a candidate incident, or `None` when one of them was split out alone
-/// by a reviewer: such an incident takes no new reports.
-fn open_members(tx: &dyn Db, incident: &str) -> Result<Option<Vec<Report>>, StoreError> {
-    let rows = tx.query(
-        "SELECT body, pin FROM reports WHERE incident = ?1 ORDER BY key",
-        args![incident],
-    )?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        if row.opt_text(1)?.is_some_and(|p| p.starts_with("alone:")) {
-            return Ok(None);
-        }
-        out.push(report_of(&row)?);
-    }
-    Ok(Some(out))
-}
-
-fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
+/// The incidents a report may join, by id, each with its reports (by key), or `None`
+/// when one of them was split out alone by a reviewer: such an incident takes no new
+/// reports.
+fn candidates(
+    tx: &dyn Db,
+    r: &Report,
+) -> Result<BTreeMap<String, Option<Vec<Report>>>, StoreError> {
     // One query for every way in, so a report costs one round trip to look around.
     let mut parts: Vec<String> = Vec::new();
     let mut args: Vec<Value> = vec![Value::from(kind_group(r.kind))];
@@ -128,12 +117,33 @@ fn candidates(tx: &dyn Db, r: &Report) -> Result<BTreeSet<String>, StoreError> {
         ));
     }
     if parts.is_empty() {
-        return Ok(BTreeSet::new());
+        return Ok(BTreeMap::new());
     }
-    tx.query(&parts.join(" UNION "), &args)?
-        .iter()
-        .map(|row| row.text(0))
-        .collect()
+    // The candidates' reports come back with them, in one query.
+    let rows = tx.query(
+        &format!(
+            "WITH candidates AS ({})
+             SELECT incident, body, pin FROM reports
+             WHERE incident IN (SELECT incident FROM candidates)
+             ORDER BY incident, key",
+            parts.join(" UNION ")
+        ),
+        &args,
+    )?;
+    let mut found: BTreeMap<String, Option<Vec<Report>>> = BTreeMap::new();
+    for row in rows {
+        let members = found
+            .entry(row.text(0)?)
+            .or_insert_with(|| Some(Vec::new()));
+        // An incident holding a report a reviewer split out alone takes no new reports.
+        if row.opt_text(2)?.is_some_and(|p| p.starts_with("alone:")) {
+            *members = None;
+        }
+        if let Some(members) = members {
+            members.push(serde_json::from_str(&row.text(1)?).map_err(json_err("report"))?);
+        }
+    }
+    Ok(found)
 }
 
 /// The reports of an incident (by key) and the documents they came from (each once, in
@@ -176,13 +186,13 @@ fn reports_and_documents(
     Ok((reports, docs))
 }
 
-/// Attaches a report to the incident it matches best (or a new one) and stores it.
-/// A `pin` forces the report into the incident that already holds that pin (a
+/// Attaches a report to the incident it matches best (or a new one) and stores it with
+/// the archived document it came from (by sha256). A `pin` forces the report into the incident that already holds that pin (a
 /// reviewer's merge or split, kept across re-extraction). Incidents holding a report
 /// split out by a reviewer take no new reports.
 pub(crate) fn place_report(
     tx: &dyn Db,
-    document: i64,
+    document: &str,
     r: &Report,
     pin: Option<&str>,
 ) -> Result<(String, bool), StoreError> {
@@ -199,8 +209,8 @@ pub(crate) fn place_report(
     let alone = pin.is_some_and(|p| p.starts_with("alone:"));
     let mut best: Option<(i32, String)> = None;
     if pinned.is_none() && !alone {
-        for cand in candidates(tx, r)? {
-            let Some(members) = open_members(tx, &cand)? else {
+        for (cand, members) in candidates(tx, r)? {
+            let Some(members) = members else {
                 continue;
             };
             if let Some(score) = match_score(r, &members) {
@@ -226,7 +236,8 @@ pub(crate) fn place_report(
     tx.write(
         "INSERT INTO reports(key, document, incident, kind, block, day_start, day_end, body, pin,
                              wide)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         VALUES (?1, (SELECT rowid FROM documents WHERE sha256 = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+                 ?10)
          ON CONFLICT (key) DO UPDATE SET document = excluded.document, incident = excluded.incident,
              kind = excluded.kind, block = excluded.block, day_start = excluded.day_start,
              day_end = excluded.day_end, body = excluded.body, pin = excluded.pin,
@@ -365,18 +376,24 @@ pub(crate) fn archived(db: &dyn Db, sha256s: &[String]) -> Result<BTreeSet<Strin
 fn commit(
     tx: &dyn Db,
     log: &mut crate::log::Appender,
+    stored: &mut BTreeSet<String>,
     doc: &Document,
     bytes: &[u8],
     reports: &[Report],
 ) -> Result<CommitOutcome, StoreError> {
     let now = now();
+    if !stored.insert(doc.sha256.clone()) {
+        return Ok(CommitOutcome {
+            duplicate: true,
+            ..CommitOutcome::default()
+        });
+    }
     let published = doc.published.map(|p| p.to_string());
-    // The archive's unique sha256 decides whether the document is new: a copy already
-    // stored (by this process or another worker) inserts nothing and returns no row.
-    let Some(row) = tx.query_opt(
+    // Known to be new, so nothing needs to come back: on PostgreSQL this row goes out
+    // with the transaction's next query, and the reports name it by its sha256.
+    tx.write(
         "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (sha256) DO NOTHING RETURNING rowid",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         args![
             &doc.id,
             &doc.sha256,
@@ -390,20 +407,13 @@ fn commit(
             doc.size,
             bytes
         ],
-    )?
-    else {
-        return Ok(CommitOutcome {
-            duplicate: true,
-            ..CommitOutcome::default()
-        });
-    };
-    let rowid = row.int(0)?;
+    )?;
     log.append_document(tx, doc, published.as_deref(), bytes)?;
     // Each incident touched: whether every report placed in it started it (the outcome
     // counts it as new), whether this document created it, and the reports it placed there.
     let mut touched: BTreeMap<String, (bool, bool, Vec<&Report>)> = BTreeMap::new();
     for r in reports {
-        let (incident, is_new) = place_report(tx, rowid, r, None)?;
+        let (incident, is_new) = place_report(tx, &doc.sha256, r, None)?;
         let entry = touched
             .entry(incident)
             .or_insert_with(|| (is_new, is_new, Vec::new()));
@@ -460,9 +470,14 @@ pub(crate) fn commit_all(
     docs: &[(&Document, &[u8], &[Report])],
 ) -> Result<Vec<CommitOutcome>, StoreError> {
     let mut log = crate::log::Appender::default();
+    // Which documents are archived already, asked once under the write lock (no other
+    // writer can add one meanwhile); each document this run stores joins the set, so
+    // a second copy within the run is a duplicate too.
+    let shas: Vec<String> = docs.iter().map(|(doc, _, _)| doc.sha256.clone()).collect();
+    let mut stored = archived(tx, &shas)?;
     let outcomes = docs
         .iter()
-        .map(|(doc, bytes, reports)| commit(tx, &mut log, doc, bytes, reports))
+        .map(|(doc, bytes, reports)| commit(tx, &mut log, &mut stored, doc, bytes, reports))
         .collect::<Result<Vec<_>, _>>()?;
     log.finish(tx)?;
     Ok(outcomes)
@@ -699,7 +714,8 @@ pub(crate) fn reextract(
         pins.insert(row.text(0)?, row.text(1)?);
     }
     // Read everything first: a document whose new extraction fails keeps its reports.
-    let mut plan: Vec<(i64, Vec<Report>)> = Vec::new();
+    // Each document by its sha256, with its reports.
+    let mut plan: Vec<(String, Vec<Report>)> = Vec::new();
     let mut last = i64::MIN;
     loop {
         let page = tx.query(
@@ -718,7 +734,7 @@ pub(crate) fn reextract(
             let body = row.blob(11)?;
             outcome.documents += 1;
             match extract(&doc, &body) {
-                Ok(reports) => plan.push((rowid, reports)),
+                Ok(reports) => plan.push((doc.sha256, reports)),
                 Err(e) => {
                     let mut old = Vec::new();
                     for b in tx.query(
@@ -728,7 +744,7 @@ pub(crate) fn reextract(
                         old.push(report_of(&b)?);
                     }
                     outcome.failed.push((doc.id.clone(), e));
-                    plan.push((rowid, old));
+                    plan.push((doc.sha256, old));
                 }
             }
         }
@@ -737,9 +753,9 @@ pub(crate) fn reextract(
         "DELETE FROM report_keys; DELETE FROM reports; DELETE FROM incidents; DELETE FROM incident_links;",
     )?;
     let mut touched = BTreeSet::new();
-    for (rowid, reports) in &plan {
+    for (sha256, reports) in &plan {
         for r in reports {
-            let (id, _) = place_report(tx, *rowid, r, pins.get(&r.key).map(String::as_str))?;
+            let (id, _) = place_report(tx, sha256, r, pins.get(&r.key).map(String::as_str))?;
             touched.insert(id);
             outcome.reports += 1;
         }
