@@ -149,6 +149,15 @@ pub(crate) trait Db {
         self.execute(sql, args).map(drop)
     }
 
+    /// Runs queries that do not depend on each other and reads all their rows. On
+    /// PostgreSQL they go out together (pipelined): one round trip for all.
+    fn query_all(&self, queries: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>, StoreError> {
+        queries
+            .iter()
+            .map(|(sql, args)| self.query(sql, args))
+            .collect()
+    }
+
     /// The first row of a query, if any.
     fn query_opt(&self, sql: &str, args: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, args)?.into_iter().next())
@@ -183,6 +192,9 @@ impl<T: Db + ?Sized> Db for &T {
     }
     fn write(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
         (**self).write(sql, args)
+    }
+    fn query_all(&self, queries: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>, StoreError> {
+        (**self).query_all(queries)
     }
     fn is_postgres(&self) -> bool {
         (**self).is_postgres()
@@ -482,6 +494,13 @@ impl Db for PgTransaction<'_> {
     }
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
         self.after_deferred(async { Ok(self.tx.batch_execute(sql).await?) })
+    }
+    fn query_all(&self, queries: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>, StoreError> {
+        self.after_deferred(futures_util::future::try_join_all(
+            queries
+                .iter()
+                .map(|(sql, args)| pg_query(&self.tx, self.statements, sql, args)),
+        ))
     }
     fn write(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
         let stmt = self

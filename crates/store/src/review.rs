@@ -9,7 +9,7 @@
 //! - **Related** incidents (an accident and the protest or dismissal that followed it)
 //!   are linked, not merged.
 
-use crate::db::{args, Db};
+use crate::db::{args, Db, Row, Value};
 use crate::store::{json_err, load_reports, rebuild};
 use crate::StoreError;
 use recount_model::{FigureKind, Flag, Incident, IncidentType, PartialDate, Place, Related};
@@ -111,36 +111,102 @@ pub fn apply_edit(
     Ok(())
 }
 
-/// Replays the stored edits of an incident on a freshly built record.
-pub(crate) fn apply_edits(tx: &dyn Db, inc: &mut Incident) -> Result<(), StoreError> {
-    // The edits in order, after one row (without a field) if the history has any entry.
-    let rows = tx.query(
-        "SELECT * FROM (SELECT 0 AS part, 0 AS n, NULL AS field, NULL AS value
-                        FROM incident_history WHERE incident = ?1 LIMIT 1) h
-         UNION ALL
-         SELECT 1, rowid, field, value FROM incident_edits WHERE incident = ?1
-         ORDER BY 1, 2",
-        args![&inc.id],
-    )?;
-    let mut reviewed = false;
-    let mut edits: Vec<(String, String)> = Vec::new();
-    for r in &rows {
-        match r.opt_text(2)? {
-            Some(field) => edits.push((field, r.text(3)?)),
-            None => reviewed = true,
+/// What the review tables hold about one incident id: its edits in order, whether it
+/// has a history, the incidents it links to (with its relation to each), and whether a
+/// former id is an alias of it.
+#[derive(Debug, Default)]
+pub(crate) struct ReviewState {
+    edits: Vec<(String, String)>,
+    reviewed: bool,
+    pub links: BTreeMap<String, String>,
+    aliased: bool,
+}
+
+/// How many queries [`ReviewState::queries`] makes.
+pub(crate) const REVIEW_QUERIES: usize = 3;
+
+impl ReviewState {
+    /// The queries that read it, independent of each other (so they may be pipelined),
+    /// in the order [`ReviewState::from_rows`] takes their results.
+    pub(crate) fn queries(id: &str) -> [(&'static str, Vec<Value>); REVIEW_QUERIES] {
+        [
+            // The edits in order, after one row (without a field) if the history has any
+            // entry.
+            (
+                "SELECT * FROM (SELECT 0 AS part, 0 AS n, NULL AS field, NULL AS value
+                                FROM incident_history WHERE incident = ?1 LIMIT 1) h
+                 UNION ALL
+                 SELECT 1, rowid, field, value FROM incident_edits WHERE incident = ?1
+                 ORDER BY 1, 2",
+                vec![Value::from(id)],
+            ),
+            (
+                "SELECT b, relation FROM incident_links WHERE a = ?1",
+                vec![Value::from(id)],
+            ),
+            (
+                "SELECT 1 FROM incident_aliases WHERE incident = ?1 LIMIT 1",
+                vec![Value::from(id)],
+            ),
+        ]
+    }
+
+    pub(crate) fn from_rows(results: &[Vec<Row>]) -> Result<Self, StoreError> {
+        let [edits, links, aliases] = results else {
+            return Err(StoreError::Column(format!(
+                "expected {REVIEW_QUERIES} results, found {}",
+                results.len()
+            )));
+        };
+        let mut state = ReviewState {
+            aliased: !aliases.is_empty(),
+            ..ReviewState::default()
+        };
+        for r in edits {
+            match r.opt_text(2)? {
+                Some(field) => state.edits.push((field, r.text(3)?)),
+                None => state.reviewed = true,
+            }
+        }
+        for r in links {
+            state.links.insert(r.text(0)?, r.text(1)?);
+        }
+        Ok(state)
+    }
+
+    pub(crate) fn read(tx: &dyn Db, id: &str) -> Result<Self, StoreError> {
+        let queries = Self::queries(id);
+        let asked: Vec<(&str, &[Value])> = queries
+            .iter()
+            .map(|(sql, args)| (*sql, args.as_slice()))
+            .collect();
+        Self::from_rows(&tx.query_all(&asked)?)
+    }
+
+    /// The state a fresh id takes over from `old` by [`rename`]: the same edits, history
+    /// and aliases, and no links (renaming unlinks the old id).
+    pub(crate) fn renamed(self) -> Self {
+        ReviewState {
+            links: BTreeMap::new(),
+            aliased: true,
+            ..self
         }
     }
-    for (field, value) in &edits {
-        let v: serde_json::Value = serde_json::from_str(value).map_err(json_err("edit"))?;
-        // An edit that no longer applies (a field renamed by an upgrade) is skipped, not
-        // fatal: the history still shows it.
-        let _ = apply_edit(inc, field, &v);
+
+    /// Replays the edits on a freshly built record and flags it reviewed if it was.
+    pub(crate) fn apply(&self, inc: &mut Incident) -> Result<(), StoreError> {
+        for (field, value) in &self.edits {
+            let v: serde_json::Value = serde_json::from_str(value).map_err(json_err("edit"))?;
+            // An edit that no longer applies (a field renamed by an upgrade) is skipped,
+            // not fatal: the history still shows it.
+            let _ = apply_edit(inc, field, &v);
+        }
+        if (self.reviewed || !self.edits.is_empty()) && !inc.flags.contains(&Flag::Reviewed) {
+            inc.flags.push(Flag::Reviewed);
+            inc.flags.sort();
+        }
+        Ok(())
     }
-    if (reviewed || !edits.is_empty()) && !inc.flags.contains(&Flag::Reviewed) {
-        inc.flags.push(Flag::Reviewed);
-        inc.flags.sort();
-    }
-    Ok(())
 }
 
 /// Records an action in an incident's history.
@@ -192,23 +258,22 @@ pub(crate) fn history(conn: &dyn Db, incident: &str) -> Result<Vec<HistoryEntry>
 }
 
 /// Moves the review rows of an incident whose id changed.
-pub(crate) fn rename(tx: &dyn Db, old: &str, new: &str) -> Result<(), StoreError> {
-    // Most incidents renamed were never reviewed nor named before: one look says which
-    // of the rows that follow an id exist, and only those are moved.
-    let has = tx.query_one(
-        "SELECT EXISTS (SELECT 1 FROM incident_edits WHERE incident = ?1),
-                EXISTS (SELECT 1 FROM incident_history WHERE incident = ?1),
-                EXISTS (SELECT 1 FROM incident_aliases WHERE incident = ?1)",
-        args![old],
-    )?;
-    if has.int(0)? != 0 {
-        tx.execute(
+pub(crate) fn rename(
+    tx: &dyn Db,
+    old: &str,
+    new: &str,
+    state: &ReviewState,
+) -> Result<(), StoreError> {
+    // Most incidents renamed were never reviewed nor named before: the state read says
+    // which of the rows that follow an id exist, and only those are moved.
+    if !state.edits.is_empty() {
+        tx.write(
             "UPDATE incident_edits SET incident = ?1 WHERE incident = ?2",
             args![new, old],
         )?;
     }
-    if has.int(1)? != 0 {
-        tx.execute(
+    if state.reviewed {
+        tx.write(
             "UPDATE incident_history SET incident = ?1 WHERE incident = ?2",
             args![new, old],
         )?;
@@ -218,20 +283,20 @@ pub(crate) fn rename(tx: &dyn Db, old: &str, new: &str) -> Result<(), StoreError
          ON CONFLICT (alias) DO UPDATE SET incident = excluded.incident",
         args![old, new],
     )?;
-    if has.int(2)? != 0 {
-        tx.execute(
+    if state.aliased {
+        tx.write(
             "UPDATE incident_aliases SET incident = ?1 WHERE incident = ?2",
             args![new, old],
         )?;
         // An incident renamed back to a former id must not stay its own alias. Only
         // rows that pointed at `old` and now point at `new` can be such a loop, so
         // only that row is looked at.
-        tx.execute(
+        tx.write(
             "DELETE FROM incident_aliases WHERE alias = ?1 AND incident = ?1",
             args![new],
         )?;
     }
-    unlink(tx, old)
+    unlink_from(tx, old, state.links.keys())
 }
 
 /// The current id an id or former id names.
@@ -252,16 +317,25 @@ pub(crate) fn unlink(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
         .iter()
         .map(|r| r.text(0))
         .collect::<Result<_, _>>()?;
+    unlink_from(tx, id, others.iter())
+}
+
+/// [`unlink`], given the incidents `id` links to.
+fn unlink_from<'a>(
+    tx: &dyn Db,
+    id: &str,
+    others: impl ExactSizeIterator<Item = &'a String>,
+) -> Result<(), StoreError> {
     // Links are written in pairs, so an incident that links to none is linked from none.
-    if others.is_empty() {
+    if others.len() == 0 {
         return Ok(());
     }
-    tx.execute(
+    tx.write(
         "DELETE FROM incident_links WHERE a = ?1 OR b = ?1",
         args![id],
     )?;
     for other in others {
-        patch_related(tx, &other, |rel| rel.retain(|r| r.id != id))?;
+        patch_related(tx, other, |rel| rel.retain(|r| r.id != id))?;
     }
     Ok(())
 }
@@ -279,7 +353,7 @@ fn patch_related(
         let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
         change(&mut inc.related);
         let body = serde_json::to_string(&inc).map_err(json_err("incident"))?;
-        tx.execute(
+        tx.write(
             "UPDATE incidents SET body = ?1 WHERE id = ?2",
             args![body, id],
         )?;
@@ -294,29 +368,22 @@ const RELATED_DAYS: u64 = 90;
 /// Links an incident with the incidents it is connected to: an accident and the
 /// protest, strike, dismissal or prosecution that followed it in the same place.
 /// Returns the incident's own `related` list and writes the mirror entries.
-/// An incident `new` to the store has no links yet, so none are read.
-pub(crate) fn relate(tx: &dyn Db, inc: &Incident, new: bool) -> Result<Vec<Related>, StoreError> {
+/// `had` is what the incident linked to before (see [`ReviewState`]).
+pub(crate) fn relate(
+    tx: &dyn Db,
+    inc: &Incident,
+    had: &BTreeMap<String, String>,
+) -> Result<Vec<Related>, StoreError> {
     let wanted = connections(tx, inc)?;
     // Only the links that changed are written, and only their other ends patched: an
     // incident rebuilt for a new report mostly keeps its neighbours, and patching every
     // neighbour's body each time made busy places cost more with every report.
-    let had: BTreeMap<String, String> = if new {
-        BTreeMap::new()
-    } else {
-        tx.query(
-            "SELECT b, relation FROM incident_links WHERE a = ?1",
-            args![&inc.id],
-        )?
-        .iter()
-        .map(|r| Ok((r.text(0)?, r.text(1)?)))
-        .collect::<Result<_, StoreError>>()?
-    };
     let me = inc.id.clone();
-    for (other, relation) in &had {
+    for (other, relation) in had {
         if wanted.get(other).is_some_and(|(mine, _)| mine == relation) {
             continue;
         }
-        tx.execute(
+        tx.write(
             "DELETE FROM incident_links WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
             args![&me, other],
         )?;
@@ -328,7 +395,7 @@ pub(crate) fn relate(tx: &dyn Db, inc: &Incident, new: bool) -> Result<Vec<Relat
         if had.get(other).is_some_and(|r| r == mine) {
             continue;
         }
-        tx.execute(
+        tx.write(
             "INSERT INTO incident_links(a, b, relation) VALUES (?1, ?2, ?3), (?2, ?1, ?4)
              ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation",
             args![&me, other, *mine, *theirs],
@@ -490,7 +557,7 @@ pub(crate) fn merge(
         )?;
         if id != target {
             tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
-            rename(tx, id, target)?;
+            rename(tx, id, target, &ReviewState::read(tx, id)?)?;
         }
     }
     record(

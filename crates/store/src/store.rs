@@ -146,16 +146,12 @@ fn candidates(
     Ok(found)
 }
 
-/// The reports of an incident (by key) and the documents they came from (each once, in
-/// the order of its first report), read together.
-fn reports_and_documents(
-    tx: &dyn Db,
-    incident: &str,
-) -> Result<(Vec<Report>, Vec<DocInfo>), StoreError> {
+/// The query for the reports of an incident (by key) with the documents they came from.
+fn reports_and_documents_sql(tx: &dyn Db) -> &'static str {
     // Each report's document by its row number: PostgreSQL, planning with stale
     // statistics during a bulk ingest, hashed the whole archive for a plain join, so there
     // the lookup is a lateral subquery it cannot flatten (the `LIMIT`).
-    let sql = if tx.is_postgres() {
+    if tx.is_postgres() {
         "SELECT r.body, d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
          LEFT JOIN LATERAL (SELECT doc_id, sha256, url, published, lang FROM documents
                             WHERE rowid = r.document LIMIT 1) d ON TRUE
@@ -163,12 +159,16 @@ fn reports_and_documents(
     } else {
         "SELECT r.body, d.doc_id, d.sha256, d.url, d.published, d.lang FROM reports r
          LEFT JOIN documents d ON d.rowid = r.document WHERE r.incident = ?1 ORDER BY r.key"
-    };
-    let rows = tx.query(sql, args![incident])?;
+    }
+}
+
+/// The reports and the documents they came from (each once, in the order of its first
+/// report), from the rows of [`reports_and_documents_sql`].
+fn reports_and_documents(rows: &[Row]) -> Result<(Vec<Report>, Vec<DocInfo>), StoreError> {
     let mut reports = Vec::with_capacity(rows.len());
     let mut docs: Vec<DocInfo> = Vec::new();
     for row in rows {
-        reports.push(report_of(&row)?);
+        reports.push(report_of(row)?);
         let Some(sha256) = row.opt_text(2)? else {
             continue;
         };
@@ -282,25 +282,47 @@ pub(crate) fn place_report(
 /// Rebuilds one incident from its reports, renaming it when its canonical id moved
 /// (a report with a smaller key joined); the old id stays reachable as an alias.
 pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreError> {
-    let (reports, docs) = reports_and_documents(tx, id)?;
-    let canonical = incident_id(reports.iter().map(|r| r.key.as_str()));
+    rebuild_as(tx, id, now, false)
+}
+
+/// [`rebuild`]. With `fresh`, the caller knows that a new id the incident may take was
+/// never used (it derives from a report key the document being committed brought), so
+/// the review state read under the old id carries over instead of being read again.
+fn rebuild_as(tx: &dyn Db, id: &str, now: &str, fresh: bool) -> Result<String, StoreError> {
+    use crate::review::ReviewState;
+    // Everything about the incident, read in one exchange.
+    let by_id = [Value::from(id)];
+    let review = ReviewState::queries(id);
+    let mut queries: Vec<(&str, &[Value])> = vec![(reports_and_documents_sql(tx), &by_id)];
+    queries.extend(review.iter().map(|(sql, args)| (*sql, args.as_slice())));
+    let results = tx.query_all(&queries)?;
+    let (reports, docs) = reports_and_documents(&results[0])?;
+    let state = ReviewState::from_rows(&results[1..])?;
     if reports.is_empty() {
         tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
         crate::review::unlink(tx, id)?;
         return Ok(id.to_string());
     }
-    if canonical != id {
+    let canonical = incident_id(reports.iter().map(|r| r.key.as_str()));
+    let state = if canonical == id {
+        state
+    } else {
         tx.write(
             "UPDATE reports SET incident = ?1 WHERE incident = ?2",
             args![&canonical, id],
         )?;
         tx.write("DELETE FROM incidents WHERE id = ?1", args![id])?;
         // Review rows and aliases follow the new id.
-        crate::review::rename(tx, id, &canonical)?;
-    }
+        crate::review::rename(tx, id, &canonical, &state)?;
+        if fresh {
+            state.renamed()
+        } else {
+            ReviewState::read(tx, &canonical)?
+        }
+    };
     let mut incident = build(&canonical, &reports, &docs, now);
-    crate::review::apply_edits(tx, &mut incident)?;
-    incident.related = crate::review::relate(tx, &incident, false)?;
+    state.apply(&mut incident)?;
+    incident.related = crate::review::relate(tx, &incident, &state.links)?;
     write_incident(tx, &incident)?;
     Ok(canonical)
 }
@@ -422,8 +444,10 @@ fn commit(
     }
     let mut outcome = CommitOutcome::default();
     for (id, (is_new, created, placed)) in touched {
+        // Any new id is fresh: the smallest key of the incident's reports is one this
+        // document brought.
         if !created || !build_created(tx, &id, placed, doc, &now)? {
-            rebuild(tx, &id, &now)?;
+            rebuild_as(tx, &id, &now, true)?;
         }
         if is_new {
             outcome.new_incidents += 1;
@@ -459,7 +483,7 @@ fn build_created(
         lang: doc.lang.clone(),
     };
     let mut incident = build(id, &reports, &[source], now);
-    incident.related = crate::review::relate(tx, &incident, true)?;
+    incident.related = crate::review::relate(tx, &incident, &BTreeMap::new())?;
     write_incident(tx, &incident)?;
     Ok(true)
 }
