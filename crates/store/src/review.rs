@@ -368,13 +368,19 @@ const RELATED_DAYS: u64 = 90;
 /// Links an incident with the incidents it is connected to: an accident and the
 /// protest, strike, dismissal or prosecution that followed it in the same place.
 /// Returns the incident's own `related` list and writes the mirror entries.
-/// `had` is what the incident linked to before (see [`ReviewState`]).
+/// `had` is what the incident linked to before (see [`ReviewState`]); `read` the rows of
+/// [`connections_query`] when the caller has them already.
 pub(crate) fn relate(
     tx: &dyn Db,
     inc: &Incident,
     had: &BTreeMap<String, String>,
+    read: Option<&[Row]>,
 ) -> Result<Vec<Related>, StoreError> {
-    let wanted = connections(tx, inc)?;
+    let wanted = match (read, connections_query(inc)) {
+        (Some(rows), _) => connections_from(inc, rows)?,
+        (None, Some((sql, args))) => connections_from(inc, &tx.query(sql, &args)?)?,
+        (None, None) => BTreeMap::new(),
+    };
     // Only the links that changed are written, and only their other ends patched: an
     // incident rebuilt for a new report mostly keeps its neighbours, and patching every
     // neighbour's body each time made busy places cost more with every report.
@@ -419,57 +425,69 @@ pub(crate) fn relate(
 }
 
 /// The incidents `inc` is connected to, by id: its relation to each and theirs to it.
-fn connections(
-    tx: &dyn Db,
+fn follows(k: IncidentType) -> bool {
+    matches!(
+        k,
+        IncidentType::Protest
+            | IncidentType::Strike
+            | IncidentType::Enforcement
+            | IncidentType::Corruption
+    )
+}
+
+/// The query for the incidents `inc` may be connected to (same prefecture, dates
+/// within [`RELATED_DAYS`]), or `None` when it can have none.
+pub(crate) fn connections_query(inc: &Incident) -> Option<(&'static str, Vec<Value>)> {
+    let (Some(date), Some(code)) = (
+        inc.date,
+        inc.location.as_ref().and_then(|l| l.adcode.as_deref()),
+    ) else {
+        return None;
+    };
+    if inc.kind != IncidentType::Accident && !follows(inc.kind) {
+        return None;
+    }
+    let pad = chrono::Days::new(RELATED_DAYS);
+    let prefix = &code[..4.min(code.len())];
+    Some((
+        "SELECT id, kind, day_start, adcode FROM incidents
+         WHERE prefecture = ?2 AND day_start >= ?3 AND day_start <= ?4 AND id != ?1
+         ORDER BY id",
+        vec![
+            Value::from(&inc.id),
+            Value::from(prefix),
+            Value::from((date.first_day() - pad).to_string()),
+            Value::from((date.last_day() + pad).to_string()),
+        ],
+    ))
+}
+
+/// The incidents `inc` is connected to, by id, with its relation to each and theirs to
+/// it, from the rows of [`connections_query`].
+fn connections_from(
     inc: &Incident,
+    rows: &[Row],
 ) -> Result<BTreeMap<String, (&'static str, &'static str)>, StoreError> {
     let mut out = BTreeMap::new();
     let (Some(date), Some(code)) = (
         inc.date,
-        inc.location.as_ref().and_then(|l| l.adcode.clone()),
+        inc.location.as_ref().and_then(|l| l.adcode.as_deref()),
     ) else {
         return Ok(out);
     };
-    let follows = |k: IncidentType| {
-        matches!(
-            k,
-            IncidentType::Protest
-                | IncidentType::Strike
-                | IncidentType::Enforcement
-                | IncidentType::Corruption
-        )
-    };
     let is_accident = inc.kind == IncidentType::Accident;
-    if !is_accident && !follows(inc.kind) {
-        return Ok(out);
-    }
-    let pad = chrono::Days::new(RELATED_DAYS);
-    let prefix = &code[..4.min(code.len())];
-    let rows: Vec<(String, String, String, String)> = tx
-        .query(
-            "SELECT id, kind, day_start, adcode FROM incidents
-             WHERE prefecture = ?2 AND day_start >= ?3 AND day_start <= ?4 AND id != ?1
-             ORDER BY id",
-            args![
-                &inc.id,
-                prefix,
-                (date.first_day() - pad).to_string(),
-                (date.last_day() + pad).to_string()
-            ],
-        )?
-        .iter()
-        .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?)))
-        .collect::<Result<_, StoreError>>()?;
-    for (other, kind, day, other_code) in rows {
+    let own_day = date.first_day().to_string();
+    for row in rows {
+        let (other, kind, day, other_code) =
+            (row.text(0)?, row.text(1)?, row.text(2)?, row.text(3)?);
         let Ok(kind) = kind.parse::<IncidentType>() else {
             continue;
         };
-        let nested = recount_resolve::adcode_contains(&code, &other_code)
-            || recount_resolve::adcode_contains(&other_code, &code);
+        let nested = recount_resolve::adcode_contains(code, &other_code)
+            || recount_resolve::adcode_contains(&other_code, code);
         if !nested {
             continue;
         }
-        let own_day = date.first_day().to_string();
         // The accident comes first; what follows it answers it.
         let pair = if is_accident && follows(kind) && day >= own_day {
             ("led_to", "response_to")

@@ -64,13 +64,12 @@ fn report_of(row: &Row) -> Result<Report, StoreError> {
 }
 
 /// The incidents a report may join, by id, each with its reports (by key), or `None`
-/// when one of them was split out alone by a reviewer: such an incident takes no new
-/// reports.
-fn candidates(
-    tx: &dyn Db,
-    r: &Report,
-) -> Result<BTreeMap<String, Option<Vec<Report>>>, StoreError> {
-    // One query for every way in, so a report costs one round trip to look around.
+/// when one of them was split out alone by a reviewer.
+type Candidates = BTreeMap<String, Option<Vec<Report>>>;
+
+/// The query for a report's [`Candidates`]: one for every way in, so a report costs one
+/// round trip to look around. `None` when there is no way in.
+fn candidates_query(r: &Report) -> Option<(String, Vec<Value>)> {
     let mut parts: Vec<String> = Vec::new();
     let mut args: Vec<Value> = vec![Value::from(kind_group(r.kind))];
     let window = candidate_window(r);
@@ -117,20 +116,34 @@ fn candidates(
         ));
     }
     if parts.is_empty() {
-        return Ok(BTreeMap::new());
+        return None;
     }
-    // The candidates' reports come back with them, in one query.
-    let rows = tx.query(
-        &format!(
+    // The candidates' reports come back with them.
+    Some((
+        format!(
             "WITH candidates AS ({})
              SELECT incident, body, pin FROM reports
              WHERE incident IN (SELECT incident FROM candidates)
              ORDER BY incident, key",
             parts.join(" UNION ")
         ),
-        &args,
-    )?;
-    let mut found: BTreeMap<String, Option<Vec<Report>>> = BTreeMap::new();
+        args,
+    ))
+}
+
+/// The incidents a report may join, by id, each with its reports (by key), or `None`
+/// when one of them was split out alone by a reviewer: such an incident takes no new
+/// reports.
+fn candidates(tx: &dyn Db, r: &Report) -> Result<Candidates, StoreError> {
+    match candidates_query(r) {
+        Some((sql, args)) => candidates_from(&tx.query(&sql, &args)?),
+        None => Ok(Candidates::new()),
+    }
+}
+
+/// [`Candidates`] from the rows of [`candidates_query`].
+fn candidates_from(rows: &[Row]) -> Result<Candidates, StoreError> {
+    let mut found = Candidates::new();
     for row in rows {
         let members = found
             .entry(row.text(0)?)
@@ -196,6 +209,17 @@ pub(crate) fn place_report(
     r: &Report,
     pin: Option<&str>,
 ) -> Result<(String, bool), StoreError> {
+    place_report_among(tx, document, r, pin, None)
+}
+
+/// [`place_report`], given the report's candidates when the caller read them already.
+fn place_report_among(
+    tx: &dyn Db,
+    document: &str,
+    r: &Report,
+    pin: Option<&str>,
+    found: Option<Candidates>,
+) -> Result<(String, bool), StoreError> {
     let pinned: Option<String> = match pin {
         Some(p) => tx
             .query_opt(
@@ -209,7 +233,11 @@ pub(crate) fn place_report(
     let alone = pin.is_some_and(|p| p.starts_with("alone:"));
     let mut best: Option<(i32, String)> = None;
     if pinned.is_none() && !alone {
-        for (cand, members) in candidates(tx, r)? {
+        let found = match found {
+            Some(found) => found,
+            None => candidates(tx, r)?,
+        };
+        for (cand, members) in found {
             let Some(members) = members else {
                 continue;
             };
@@ -322,7 +350,7 @@ fn rebuild_as(tx: &dyn Db, id: &str, now: &str, fresh: bool) -> Result<String, S
     };
     let mut incident = build(&canonical, &reports, &docs, now);
     state.apply(&mut incident)?;
-    incident.related = crate::review::relate(tx, &incident, &state.links)?;
+    incident.related = crate::review::relate(tx, &incident, &state.links, None)?;
     write_incident(tx, &incident)?;
     Ok(canonical)
 }
@@ -434,8 +462,28 @@ fn commit(
     // Each incident touched: whether every report placed in it started it (the outcome
     // counts it as new), whether this document created it, and the reports it placed there.
     let mut touched: BTreeMap<String, (bool, bool, Vec<&Report>)> = BTreeMap::new();
+    let source = DocInfo {
+        id: doc.id.clone(),
+        sha256: doc.sha256.clone(),
+        url: doc.url.clone(),
+        published: doc.published,
+        lang: doc.lang.clone(),
+    };
+    // A document of one report (most are) reads what the report may join and, in the
+    // same exchange, what the incident it would start is connected to; that second read
+    // is wasted when the report joins an incident instead. With more reports, an
+    // incident one of them starts may be connected to one another starts, written only
+    // later, so each incident reads its connections when it is built.
+    let mut ahead: Option<(Incident, Vec<Row>)> = None;
     for r in reports {
-        let (incident, is_new) = place_report(tx, &doc.sha256, r, None)?;
+        let found = if reports.len() == 1 {
+            let (found, starts) = candidates_and_connections(tx, r, &source, &now)?;
+            ahead = Some(starts);
+            Some(found)
+        } else {
+            None
+        };
+        let (incident, is_new) = place_report_among(tx, &doc.sha256, r, None, found)?;
         let entry = touched
             .entry(incident)
             .or_insert_with(|| (is_new, is_new, Vec::new()));
@@ -446,7 +494,7 @@ fn commit(
     for (id, (is_new, created, placed)) in touched {
         // Any new id is fresh: the smallest key of the incident's reports is one this
         // document brought.
-        if !created || !build_created(tx, &id, placed, doc, &now)? {
+        if !created || !build_created(tx, &id, placed, &source, &now, ahead.take())? {
             rebuild_as(tx, &id, &now, true)?;
         }
         if is_new {
@@ -461,31 +509,70 @@ fn commit(
 /// Builds an incident this document created, from what is in memory: its reports are
 /// the ones just placed in it and its one source is this document. An id derived from
 /// one of the document's new report keys has never been used, so there are no edits,
-/// history or links to read. Returns false, building nothing, when the incident must be
-/// renamed (a later report of the document has the smaller key): `rebuild` does that.
+/// history or links to read. `ahead` is the incident as its one report would start it,
+/// with its connections read already (see [`candidates_and_connections`]). Returns
+/// false, building nothing, when the incident must be renamed (a later report of the
+/// document has the smaller key): `rebuild` does that.
 fn build_created(
     tx: &dyn Db,
     id: &str,
     mut placed: Vec<&Report>,
-    doc: &Document,
+    source: &DocInfo,
     now: &str,
+    ahead: Option<(Incident, Vec<Row>)>,
 ) -> Result<bool, StoreError> {
     placed.sort_by(|a, b| a.key.cmp(&b.key));
     if incident_id(placed.iter().map(|r| r.key.as_str())) != id {
         return Ok(false);
     }
-    let reports: Vec<Report> = placed.into_iter().cloned().collect();
-    let source = DocInfo {
-        id: doc.id.clone(),
-        sha256: doc.sha256.clone(),
-        url: doc.url.clone(),
-        published: doc.published,
-        lang: doc.lang.clone(),
+    let no_links = BTreeMap::new();
+    let incident = match ahead {
+        Some((mut incident, connected)) if incident.id == id && placed.len() == 1 => {
+            incident.related = crate::review::relate(tx, &incident, &no_links, Some(&connected))?;
+            incident
+        }
+        _ => {
+            let reports: Vec<Report> = placed.into_iter().cloned().collect();
+            let mut incident = build(id, &reports, std::slice::from_ref(source), now);
+            incident.related = crate::review::relate(tx, &incident, &no_links, None)?;
+            incident
+        }
     };
-    let mut incident = build(id, &reports, &[source], now);
-    incident.related = crate::review::relate(tx, &incident, &BTreeMap::new())?;
     write_incident(tx, &incident)?;
     Ok(true)
+}
+
+/// A report's candidates and, read in the same exchange, the incident it would start
+/// alone (built, its links not yet set) with the rows of its connections query.
+fn candidates_and_connections(
+    tx: &dyn Db,
+    r: &Report,
+    source: &DocInfo,
+    now: &str,
+) -> Result<(Candidates, (Incident, Vec<Row>)), StoreError> {
+    let starts = build(
+        &incident_id([r.key.as_str()]),
+        std::slice::from_ref(r),
+        std::slice::from_ref(source),
+        now,
+    );
+    let near = candidates_query(r);
+    let linked = crate::review::connections_query(&starts);
+    let mut queries: Vec<(&str, &[Value])> = Vec::new();
+    if let Some((sql, args)) = &near {
+        queries.push((sql, args));
+    }
+    if let Some((sql, args)) = &linked {
+        queries.push((sql, args));
+    }
+    let mut results = tx.query_all(&queries)?.into_iter();
+    let found = match near {
+        Some(_) => candidates_from(&results.next().unwrap_or_default())?,
+        None => Candidates::new(),
+    };
+    // No query: it can be connected to nothing, which the empty rows say.
+    let connected = results.next().unwrap_or_default();
+    Ok((found, (starts, connected)))
 }
 
 /// Commits documents (with their bytes and reports) in the caller's transaction, in order.
