@@ -519,10 +519,11 @@ pub fn ingest_items(
         // Since when the next document to commit has been ready, while waiting for more.
         let mut waiting_since: Option<std::time::Instant> = None;
         loop {
-            // Read what the window has room for, then ask the store once which of it is
+            // Read what the window has room for, up to a few dozen items (so the workers
+            // start on slow sources soon), then ask the store once which of them are
             // archived already: a known document skips extraction.
             let mut intake: Vec<(u64, Item, String)> = Vec::new();
-            while !exhausted && sent - settled < in_flight {
+            while !exhausted && sent - settled < in_flight && intake.len() < INTAKE {
                 let Some(next) = items.next() else {
                     exhausted = true;
                     break;
@@ -539,6 +540,8 @@ pub fn ingest_items(
                     }
                 }
             }
+            // A full intake may have left room in the window: read on before waiting.
+            let read_on = intake.len() == INTAKE;
             let hashes: Vec<String> = intake.iter().map(|(_, _, sha)| sha.clone()).collect();
             let known = if hashes.is_empty() {
                 Ok(Default::default())
@@ -612,8 +615,8 @@ pub fn ingest_items(
             if exhausted && settled == sent {
                 break;
             }
-            if working == 0 {
-                // Nothing is out with the workers: read on.
+            if working == 0 || read_on {
+                // Nothing is out with the workers, or more may be read: read on.
                 continue;
             }
             let next = match waited {
@@ -648,6 +651,9 @@ pub fn ingest_items(
 /// The most documents committed in one transaction: bounds what a crash can roll back
 /// and how long readers wait for new incidents.
 const MAX_RUN: usize = 256;
+
+/// Items read before the store is asked which of them are archived.
+const INTAKE: usize = 32;
 
 /// A run this long is committed without waiting for more.
 const MIN_RUN: usize = 64;

@@ -200,9 +200,9 @@ fn reports_and_documents(rows: &[Row]) -> Result<(Vec<Report>, Vec<DocInfo>), St
 }
 
 /// Attaches a report to the incident it matches best (or a new one) and stores it with
-/// the archived document it came from (by sha256). A `pin` forces the report into the incident that already holds that pin (a
-/// reviewer's merge or split, kept across re-extraction). Incidents holding a report
-/// split out by a reviewer take no new reports.
+/// the archived document it came from (by sha256). A `pin` forces the report into the
+/// incident that already holds that pin (a reviewer's merge or split, kept across
+/// re-extraction). Incidents holding a report split out by a reviewer take no new reports.
 pub(crate) fn place_report(
     tx: &dyn Db,
     document: &str,
