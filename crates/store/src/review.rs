@@ -266,17 +266,16 @@ pub(crate) fn rename(
 ) -> Result<(), StoreError> {
     // Most incidents renamed were never reviewed nor named before: the state read says
     // which of the rows that follow an id exist, and only those are moved.
-    if !state.edits.is_empty() {
-        tx.write(
-            "UPDATE incident_edits SET incident = ?1 WHERE incident = ?2",
-            args![new, old],
-        )?;
-    }
-    if state.reviewed {
-        tx.write(
-            "UPDATE incident_history SET incident = ?1 WHERE incident = ?2",
-            args![new, old],
-        )?;
+    for (table, held) in [
+        ("incident_edits", !state.edits.is_empty()),
+        ("incident_history", state.reviewed),
+    ] {
+        if held {
+            tx.write(
+                &format!("UPDATE {table} SET incident = ?1 WHERE incident = ?2"),
+                args![new, old],
+            )?;
+        }
     }
     tx.write(
         "INSERT INTO incident_aliases(alias, incident) VALUES (?1, ?2)
