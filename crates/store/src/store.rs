@@ -410,11 +410,22 @@ pub(crate) fn archived(db: &dyn Db, sha256s: &[String]) -> Result<BTreeSet<Strin
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!("SELECT sha256 FROM documents WHERE sha256 IN ({list})");
+    let chunks: Vec<Vec<Value>> = sha256s
+        .chunks(ARCHIVED_CHUNK)
+        .map(|chunk| {
+            let mut args: Vec<Value> = chunk.iter().map(Value::from).collect();
+            args.resize(ARCHIVED_CHUNK, Value::Null);
+            args
+        })
+        .collect();
+    // The chunks are independent: in a PostgreSQL transaction they go out together.
+    let queries: Vec<(&str, &[Value])> = chunks
+        .iter()
+        .map(|a| (sql.as_str(), a.as_slice()))
+        .collect();
     let mut found = BTreeSet::new();
-    for chunk in sha256s.chunks(ARCHIVED_CHUNK) {
-        let mut args: Vec<Value> = chunk.iter().map(Value::from).collect();
-        args.resize(ARCHIVED_CHUNK, Value::Null);
-        for row in db.query(&sql, &args)? {
+    for rows in db.query_all(&queries)? {
+        for row in rows {
             found.insert(row.text(0)?);
         }
     }
