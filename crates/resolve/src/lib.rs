@@ -158,10 +158,13 @@ fn pair_score(a: &Report, b: &Report) -> Option<i32> {
     Some(score)
 }
 
+/// Days either side of a report's date within which candidate incidents are looked up.
+pub const CANDIDATE_PAD_DAYS: u64 = 3;
+
 /// The date window in which candidate incidents for `report` are looked up.
 pub fn candidate_window(report: &Report) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
     let d = report.date?;
-    let pad = chrono::Days::new(3);
+    let pad = chrono::Days::new(CANDIDATE_PAD_DAYS);
     Some((d.first_day() - pad, d.last_day() + pad))
 }
 

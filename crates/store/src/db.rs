@@ -10,6 +10,9 @@
 use crate::StoreError;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// One SQL value, as both backends store it.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +161,24 @@ pub(crate) trait Db {
             .collect()
     }
 
+    /// Sends queries that do not depend on each other and returns without waiting for
+    /// them; [`Db::receive`] reads their rows. The rows are as of the call: statements
+    /// run after it are not seen. On PostgreSQL the server runs them while the caller
+    /// goes on; elsewhere they run at once.
+    fn send(&self, queries: &[(&str, &[Value])]) -> Result<Sent, StoreError> {
+        Ok(Sent::Rows(self.query_all(queries)?))
+    }
+
+    /// The rows of queries sent by [`Db::send`] on this connection.
+    fn receive(&self, sent: Sent) -> Result<Vec<Vec<Row>>, StoreError> {
+        match sent {
+            Sent::Rows(rows) => Ok(rows),
+            Sent::Pending(_) => Err(StoreError::Column(
+                "rows asked of a connection that did not send their queries".into(),
+            )),
+        }
+    }
+
     /// The first row of a query, if any.
     fn query_opt(&self, sql: &str, args: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, args)?.into_iter().next())
@@ -196,9 +217,22 @@ impl<T: Db + ?Sized> Db for &T {
     fn query_all(&self, queries: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>, StoreError> {
         (**self).query_all(queries)
     }
+    fn send(&self, queries: &[(&str, &[Value])]) -> Result<Sent, StoreError> {
+        (**self).send(queries)
+    }
+    fn receive(&self, sent: Sent) -> Result<Vec<Vec<Row>>, StoreError> {
+        (**self).receive(sent)
+    }
     fn is_postgres(&self) -> bool {
         (**self).is_postgres()
     }
+}
+
+/// Queries sent by [`Db::send`]: their rows, or where to find them once they come.
+#[must_use = "the rows of sent queries are read with `Db::receive`"]
+pub(crate) enum Sent {
+    Rows(Vec<Vec<Row>>),
+    Pending(usize),
 }
 
 // ---- SQLite ----
@@ -329,20 +363,34 @@ impl PgConn {
         PgClient { conn: self }
     }
 
-    /// Opens a transaction; it rolls back when dropped without [`PgTransaction::commit`].
-    pub fn transaction(&mut self) -> Result<PgTransaction<'_>, StoreError> {
+    /// Runs `f` in a transaction: committed when `f` and every statement it gave
+    /// succeed, rolled back otherwise.
+    pub fn in_transaction<T>(
+        &mut self,
+        f: impl FnOnce(&PgTransaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let PgConn {
             runtime,
             client,
             statements,
         } = self;
+        // Dropped without a commit (an early return), the transaction rolls back.
         let tx = runtime.block_on(client.transaction())?;
-        Ok(PgTransaction {
-            runtime,
-            statements,
-            tx,
-            deferred: RefCell::default(),
-        })
+        let out = {
+            let db = PgTransaction {
+                runtime,
+                statements,
+                tx: &tx,
+                deferred: RefCell::default(),
+                launched: RefCell::default(),
+                reads: RefCell::default(),
+            };
+            let out = f(&db)?;
+            db.after_writes(async { Ok(()) })?;
+            out
+        };
+        runtime.block_on(tx.commit())?;
+        Ok(out)
     }
 }
 
@@ -406,14 +454,18 @@ async fn pg_query<C: tokio_postgres::GenericClient>(
     args: &[Value],
 ) -> Result<Vec<Row>, StoreError> {
     let stmt = pg_statement(client, cache, sql).await?;
-    let mut out = Vec::new();
-    for row in client.query(&stmt, &pg_params(args)).await? {
-        let values = (0..row.len())
-            .map(|i| pg_value(&row, i))
-            .collect::<Result<_, _>>()?;
-        out.push(Row(values));
-    }
-    Ok(out)
+    pg_rows(&client.query(&stmt, &pg_params(args)).await?)
+}
+
+fn pg_rows(rows: &[tokio_postgres::Row]) -> Result<Vec<Row>, StoreError> {
+    rows.iter()
+        .map(|row| {
+            let values = (0..row.len())
+                .map(|i| pg_value(row, i))
+                .collect::<Result<_, _>>()?;
+            Ok(Row(values))
+        })
+        .collect()
 }
 
 /// A PostgreSQL connection used outside a transaction (reads, upkeep).
@@ -441,73 +493,185 @@ impl Db for PgClient<'_> {
     }
 }
 
-/// An open PostgreSQL transaction. Statements given to [`Db::write`] wait, in order,
-/// and go out together with the next statement that needs an answer (or the commit):
-/// tokio-postgres pipelines them, so a document's inserts cost the server its work but
-/// the two sides no round trip each.
+/// A request made to the server whose answer is read later.
+type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + 'a>>;
+
+/// The rows of several queries, in the order they were given.
+type Answers = Vec<Vec<Row>>;
+
+/// A sent request: its future until the answer is read, then the answer.
+type Launched<'a, T> = futures_util::future::MaybeDone<Pending<'a, T>>;
+
+/// An open PostgreSQL transaction, whose statements tokio-postgres pipelines: a request
+/// goes out when its future is first polled, and the server answers them in order.
+///
+/// Statements given to [`Db::write`] wait, in order, and go out with the next request
+/// (a statement that needs an answer, a [`Db::send`], the commit), so a document's
+/// inserts cost the server its work but not a round trip each. Queries given to
+/// [`Db::send`] go out at once, and the server runs them while the worker goes on.
 pub(crate) struct PgTransaction<'a> {
     runtime: &'a tokio::runtime::Runtime,
     statements: &'a RefCell<HashMap<String, tokio_postgres::Statement>>,
-    tx: tokio_postgres::Transaction<'a>,
-    deferred: RefCell<Vec<(tokio_postgres::Statement, Vec<Value>)>>,
+    tx: &'a tokio_postgres::Transaction<'a>,
+    /// Writes not yet sent.
+    deferred: RefCell<Vec<Pending<'a, u64>>>,
+    /// Writes sent, whose answers are unread.
+    launched: RefCell<Vec<Launched<'a, u64>>>,
+    /// Queries sent by [`Db::send`], by the number it returned; `None` once received.
+    reads: RefCell<Vec<Option<Launched<'a, Answers>>>>,
 }
 
-impl PgTransaction<'_> {
-    /// Sends the deferred statements, then runs `next`, in one pipelined exchange; the
-    /// first failure (a deferred statement's or `next`'s) is the result.
-    fn after_deferred<T>(
-        &self,
-        next: impl std::future::Future<Output = Result<T, StoreError>>,
-    ) -> Result<T, StoreError> {
-        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
-        let tx = &self.tx;
-        self.runtime.block_on(async {
-            // Polled in order: each request is queued on the connection when first
-            // polled, so the server receives them in the order they were written.
-            let writes = futures_util::future::try_join_all(
-                deferred
-                    .iter()
-                    .map(|(stmt, args)| async move { tx.execute(stmt, &pg_params(args)).await }),
-            );
-            let (_, out) = futures_util::future::try_join(
-                async { writes.await.map_err(StoreError::from) },
-                next,
-            )
-            .await?;
-            Ok(out)
-        })
+impl<'a> PgTransaction<'a> {
+    /// Polls every sent request once: the first poll of a deferred write sends it (in
+    /// the order written), later polls read what has come. Every sent request is polled
+    /// at every wait: the connection hands each answer to its request and stops reading
+    /// while one of them is not taken.
+    fn poll_sent(&self, cx: &mut Context<'_>) {
+        let mut launched = self.launched.borrow_mut();
+        launched.extend(
+            self.deferred
+                .borrow_mut()
+                .drain(..)
+                .map(futures_util::future::maybe_done),
+        );
+        for write in launched.iter_mut() {
+            let _ = Pin::new(write).poll(cx);
+        }
+        for read in self.reads.borrow_mut().iter_mut().flatten() {
+            let _ = Pin::new(read).poll(cx);
+        }
     }
 
-    /// Sends what is deferred and commits.
-    pub fn commit(self) -> Result<(), StoreError> {
-        self.after_deferred(async { Ok(()) })?;
-        Ok(self.runtime.block_on(self.tx.commit())?)
+    /// Reads the answers of every write, sends `next` after them and waits for its
+    /// answer. A failed write is the result even when `next` fails too (as it will: the
+    /// server refuses every statement of a failed transaction).
+    fn after_writes<T>(
+        &self,
+        next: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let mut next = std::pin::pin!(futures_util::future::maybe_done(next));
+        self.runtime.block_on(std::future::poll_fn(|cx| {
+            self.poll_sent(cx);
+            let next_done = next.as_mut().poll(cx).is_ready();
+            let writes_done = self
+                .launched
+                .borrow()
+                .iter()
+                .all(|w| matches!(w, futures_util::future::MaybeDone::Done(_)));
+            if next_done && writes_done {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }));
+        for write in self.launched.borrow_mut().drain(..) {
+            if let futures_util::future::MaybeDone::Done(Err(e)) = write {
+                return Err(e);
+            }
+        }
+        next.as_mut().take_output().unwrap_or_else(|| {
+            Err(StoreError::Column(
+                "a statement's answer went missing".into(),
+            ))
+        })
     }
 }
 
 impl Db for PgTransaction<'_> {
     fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
-        self.after_deferred(pg_execute(&self.tx, self.statements, sql, args))
+        self.after_writes(pg_execute(self.tx, self.statements, sql, args))
     }
     fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
-        self.after_deferred(pg_query(&self.tx, self.statements, sql, args))
+        self.after_writes(pg_query(self.tx, self.statements, sql, args))
     }
     fn batch(&self, sql: &str) -> Result<(), StoreError> {
-        self.after_deferred(async { Ok(self.tx.batch_execute(sql).await?) })
+        self.after_writes(async { Ok(self.tx.batch_execute(sql).await?) })
     }
     fn query_all(&self, queries: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>, StoreError> {
-        self.after_deferred(futures_util::future::try_join_all(
+        self.after_writes(futures_util::future::try_join_all(
             queries
                 .iter()
-                .map(|(sql, args)| pg_query(&self.tx, self.statements, sql, args)),
+                .map(|(sql, args)| pg_query(self.tx, self.statements, sql, args)),
         ))
     }
     fn write(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
         let stmt = self
             .runtime
-            .block_on(pg_statement(&self.tx, self.statements, sql))?;
-        self.deferred.borrow_mut().push((stmt, args.to_vec()));
+            .block_on(pg_statement(self.tx, self.statements, sql))?;
+        let tx = self.tx;
+        let args = args.to_vec();
+        self.deferred.borrow_mut().push(Box::pin(async move {
+            Ok(tx.execute(&stmt, &pg_params(&args)).await?)
+        }));
         Ok(())
+    }
+    fn send(&self, queries: &[(&str, &[Value])]) -> Result<Sent, StoreError> {
+        // Prepared first, so that each request is queued when first polled, after the
+        // writes before it.
+        let mut prepared = Vec::with_capacity(queries.len());
+        for (sql, args) in queries {
+            let stmt = self
+                .runtime
+                .block_on(pg_statement(self.tx, self.statements, sql))?;
+            prepared.push((stmt, args.to_vec()));
+        }
+        let tx = self.tx;
+        let read: Pending<'_, Answers> = Box::pin(async move {
+            let answers = futures_util::future::try_join_all(
+                prepared
+                    .iter()
+                    .map(|(stmt, args)| async move { tx.query(stmt, &pg_params(args)).await }),
+            )
+            .await?;
+            answers.iter().map(|rows| pg_rows(rows)).collect()
+        });
+        let n = {
+            let mut reads = self.reads.borrow_mut();
+            reads.push(Some(futures_util::future::maybe_done(read)));
+            reads.len() - 1
+        };
+        // Sends the deferred writes and the queries, and lets the connection task put
+        // them on the wire before the worker goes on.
+        self.runtime.block_on(async {
+            std::future::poll_fn(|cx| {
+                self.poll_sent(cx);
+                Poll::Ready(())
+            })
+            .await;
+            tokio::task::yield_now().await;
+        });
+        Ok(Sent::Pending(n))
+    }
+    fn receive(&self, sent: Sent) -> Result<Vec<Vec<Row>>, StoreError> {
+        let n = match sent {
+            Sent::Rows(rows) => return Ok(rows),
+            Sent::Pending(n) => n,
+        };
+        let missing = || StoreError::Column(format!("no sent queries numbered {n}"));
+        if self.reads.borrow().get(n).is_none_or(Option::is_none) {
+            return Err(missing());
+        }
+        // Waits for these rows only: writes deferred since stay unsent.
+        self.runtime.block_on(std::future::poll_fn(|cx| {
+            let mut launched = self.launched.borrow_mut();
+            for write in launched.iter_mut() {
+                let _ = Pin::new(write).poll(cx);
+            }
+            let mut done = false;
+            for (i, read) in self.reads.borrow_mut().iter_mut().enumerate() {
+                if let Some(read) = read {
+                    let ready = Pin::new(read).poll(cx).is_ready();
+                    done |= ready && i == n;
+                }
+            }
+            if done {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }));
+        let mut read = self.reads.borrow_mut()[n].take().ok_or_else(missing)?;
+        Pin::new(&mut read).take_output().ok_or_else(missing)?
     }
     fn is_postgres(&self) -> bool {
         true

@@ -386,15 +386,12 @@ impl PgStore {
         &mut self,
         f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let out = {
-            let db = self.conn.transaction()?;
-            // The lock goes out with the transaction's first statement; the server takes
-            // it before running that statement.
+        let out = self.conn.in_transaction(|db| {
+            // The lock goes out as the transaction's first statement; the server takes it
+            // before running the next.
             db.write("SELECT pg_advisory_xact_lock(?1)", args![WRITE_LOCK])?;
-            let out = f(&db)?;
-            db.commit()?;
-            out
-        };
+            f(db)
+        })?;
         self.writes += 1;
         // Early and then regularly: after 1, 2, 4, … 64 transactions, then every 64.
         if self.writes.is_multiple_of(UPKEEP_EVERY)

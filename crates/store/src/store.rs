@@ -3,7 +3,7 @@
 //! (`sqlite.rs`, `postgres.rs`) only open connections, migrate, and run transactions;
 //! `impl_store!` gives each the same `Store` implementation.
 
-use crate::db::{args, Db, Row, Value};
+use crate::db::{args, Db, Row, Sent, Value};
 use crate::{
     log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, FeedState,
     Filter, IncidentDetail, Production, ReextractOutcome, Reviewer, Role, StoreError, Token,
@@ -11,7 +11,7 @@ use crate::{
 use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
 use recount_resolve::{
-    build, candidate_window, incident_id, match_score, DocInfo, MATCH_THRESHOLD,
+    build, candidate_window, incident_id, match_score, DocInfo, CANDIDATE_PAD_DAYS, MATCH_THRESHOLD,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -256,9 +256,7 @@ fn place_report_among(
         Some(id) => (id, false),
         None => (incident_id([r.key.as_str()]), true),
     };
-    let days = r
-        .date
-        .map(|d| (d.first_day(), r.date_end.unwrap_or(d).last_day()));
+    let days = report_days(r);
     let wide = days.is_some_and(|(first, last)| (last - first).num_days() > WIDE_DAYS as i64);
     let window = days.map(|(first, last)| (first.to_string(), last.to_string()));
     tx.write(
@@ -310,13 +308,18 @@ fn place_report_among(
 /// Rebuilds one incident from its reports, renaming it when its canonical id moved
 /// (a report with a smaller key joined); the old id stays reachable as an alias.
 pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreError> {
-    rebuild_as(tx, id, now, false)
+    Ok(rebuild_as(tx, id, now, false)?.map_or_else(|| id.to_string(), |inc| inc.id))
 }
 
 /// [`rebuild`]. With `fresh`, the caller knows that a new id the incident may take was
 /// never used (it derives from a report key the document being committed brought), so
 /// the review state read under the old id carries over instead of being read again.
-fn rebuild_as(tx: &dyn Db, id: &str, now: &str, fresh: bool) -> Result<String, StoreError> {
+fn rebuild_as(
+    tx: &dyn Db,
+    id: &str,
+    now: &str,
+    fresh: bool,
+) -> Result<Option<Incident>, StoreError> {
     use crate::review::ReviewState;
     // Everything about the incident, read in one exchange.
     let by_id = [Value::from(id)];
@@ -329,7 +332,7 @@ fn rebuild_as(tx: &dyn Db, id: &str, now: &str, fresh: bool) -> Result<String, S
     if reports.is_empty() {
         tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
         crate::review::unlink(tx, id)?;
-        return Ok(id.to_string());
+        return Ok(None);
     }
     let canonical = incident_id(reports.iter().map(|r| r.key.as_str()));
     let state = if canonical == id {
@@ -352,7 +355,7 @@ fn rebuild_as(tx: &dyn Db, id: &str, now: &str, fresh: bool) -> Result<String, S
     state.apply(&mut incident)?;
     incident.related = crate::review::relate(tx, &incident, &state.links, None)?;
     write_incident(tx, &incident)?;
-    Ok(canonical)
+    Ok(Some(incident))
 }
 
 pub(crate) fn write_incident(tx: &dyn Db, inc: &Incident) -> Result<(), StoreError> {
@@ -432,22 +435,185 @@ pub(crate) fn archived(db: &dyn Db, sha256s: &[String]) -> Result<BTreeSet<Strin
     Ok(found)
 }
 
+/// The days a report is stored with (`day_start`, `day_end`), when dated.
+fn report_days(r: &Report) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    r.date
+        .map(|d| (d.first_day(), r.date_end.unwrap_or(d).last_day()))
+}
+
+/// What a report's row and name keys offer the candidates query of another report.
+struct Footprint {
+    kind: &'static str,
+    block: String,
+    keys: Vec<String>,
+    days: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+impl Footprint {
+    fn of(r: &Report) -> Self {
+        Footprint {
+            kind: kind_group(r.kind),
+            block: block_of(r),
+            keys: r.keys.clone(),
+            days: report_days(r),
+        }
+    }
+
+    /// Whether the candidates query of `other` may find this report: by a shared name
+    /// key, or in its block with overlapping days (a superset of [`candidates_query`]'s
+    /// conditions, which all ask for the same kind, and in the block dates too).
+    fn may_meet(&self, other: &Footprint) -> bool {
+        if self.kind != other.kind {
+            return false;
+        }
+        if self.keys.iter().any(|k| other.keys.contains(k)) {
+            return true;
+        }
+        match (self.days, other.days) {
+            (Some((first, last)), Some((start, end))) => {
+                let pad = chrono::Days::new(CANDIDATE_PAD_DAYS);
+                self.block == other.block && first <= end + pad && last >= start - pad
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What a document's commit changed that a look-around read before it may miss (see
+/// [`LookAhead`]).
+enum Written {
+    /// Nothing of reports or incidents: a duplicate, or a document without reports.
+    None,
+    /// One report placed: the report, the incidents written (one renamed: both ids) and
+    /// the prefectures they have now.
+    One {
+        report: Footprint,
+        incidents: Vec<String>,
+        prefectures: Vec<String>,
+    },
+    /// Anything else (several reports).
+    Other,
+}
+
+/// The prefecture column of an incident's row (`write_incident`).
+fn prefecture_of(inc: &Incident) -> Option<String> {
+    let code = inc.location.as_ref()?.adcode.as_deref()?;
+    Some(code.chars().take(4).collect())
+}
+
+/// A report's candidates, with the incident it would start alone (built, its links not
+/// yet set) and the rows of that incident's connections query.
+type Looked = (Candidates, (Incident, Vec<Row>));
+
+/// A one-report document's look-around, sent while the document before it commits:
+/// the report's candidates and the connections of the incident it would start, as the
+/// store stood before that commit. On PostgreSQL the server reads them while the worker
+/// places the previous document, so the two no longer take turns.
+struct LookAhead {
+    sent: Sent,
+    starts: Incident,
+    near: bool,
+    linked: bool,
+    report: Footprint,
+}
+
+impl LookAhead {
+    fn send(tx: &dyn Db, r: &Report, source: &DocInfo, now: &str) -> Result<Self, StoreError> {
+        let starts = build(
+            &incident_id([r.key.as_str()]),
+            std::slice::from_ref(r),
+            std::slice::from_ref(source),
+            now,
+        );
+        let near = candidates_query(r);
+        let linked = crate::review::connections_query(&starts);
+        let mut queries: Vec<(&str, &[Value])> = Vec::new();
+        if let Some((sql, args)) = &near {
+            queries.push((sql, args));
+        }
+        if let Some((sql, args)) = &linked {
+            queries.push((sql, args));
+        }
+        let sent = tx.send(&queries)?;
+        Ok(LookAhead {
+            sent,
+            near: near.is_some(),
+            linked: linked.is_some(),
+            starts,
+            report: Footprint::of(r),
+        })
+    }
+
+    /// Its rows; `None` when `written`, committed since it was sent, may have changed
+    /// them. The candidates are found through the reports' blocks and name keys, and
+    /// come with all the reports of each; the connections are the incidents of one
+    /// prefecture. A report placed changes the candidates when this report may meet it
+    /// or when one of them is an incident it touched, and the connections when one of
+    /// them is, or when an incident it touched is now of their prefecture.
+    fn receive(self, tx: &dyn Db, written: &Written) -> Result<Option<Looked>, StoreError> {
+        // Read even when stale: every sent query is answered.
+        let mut results = tx.receive(self.sent)?.into_iter();
+        let found = match self.near {
+            true => candidates_from(&results.next().unwrap_or_default())?,
+            false => Candidates::new(),
+        };
+        // No query: it can be connected to nothing, which the empty rows say.
+        let connected = match self.linked {
+            true => results.next().unwrap_or_default(),
+            false => Vec::new(),
+        };
+        let holds = match written {
+            Written::None => true,
+            Written::Other => false,
+            Written::One {
+                report,
+                incidents,
+                prefectures,
+            } => {
+                let connected_to = |id: &String| {
+                    connected
+                        .iter()
+                        .any(|row| row.text(0).is_ok_and(|other| other == *id))
+                };
+                let here = prefecture_of(&self.starts);
+                !report.may_meet(&self.report)
+                    && !incidents.iter().any(|id| found.contains_key(id))
+                    && (!self.linked
+                        || (!incidents.iter().any(connected_to)
+                            && !prefectures.iter().any(|p| Some(p) == here.as_ref())))
+            }
+        };
+        Ok(holds.then_some((found, (self.starts, connected))))
+    }
+}
+
+fn doc_info(doc: &Document) -> DocInfo {
+    DocInfo {
+        id: doc.id.clone(),
+        sha256: doc.sha256.clone(),
+        url: doc.url.clone(),
+        published: doc.published,
+        lang: doc.lang.clone(),
+    }
+}
+
 /// Archives a document and places its reports, inside the caller's transaction, whose
-/// log leaves `log` appends (the caller finishes it before committing).
+/// log leaves `log` appends (the caller finishes it before committing). `looked` is the
+/// look-around of a one-report document, read already.
 fn commit(
     tx: &dyn Db,
     log: &mut crate::log::Appender,
     stored: &mut BTreeSet<String>,
-    doc: &Document,
-    bytes: &[u8],
-    reports: &[Report],
-) -> Result<CommitOutcome, StoreError> {
+    (doc, bytes, reports): (&Document, &[u8], &[Report]),
+    looked: Option<Looked>,
+) -> Result<(CommitOutcome, Written), StoreError> {
     let now = now();
     if !stored.insert(doc.sha256.clone()) {
-        return Ok(CommitOutcome {
+        let outcome = CommitOutcome {
             duplicate: true,
             ..CommitOutcome::default()
-        });
+        };
+        return Ok((outcome, Written::None));
     }
     let published = doc.published.map(|p| p.to_string());
     // Known to be new, so nothing needs to come back: on PostgreSQL this row goes out
@@ -473,22 +639,24 @@ fn commit(
     // Each incident touched: whether every report placed in it started it (the outcome
     // counts it as new), whether this document created it, and the reports it placed there.
     let mut touched: BTreeMap<String, (bool, bool, Vec<&Report>)> = BTreeMap::new();
-    let source = DocInfo {
-        id: doc.id.clone(),
-        sha256: doc.sha256.clone(),
-        url: doc.url.clone(),
-        published: doc.published,
-        lang: doc.lang.clone(),
-    };
+    let source = doc_info(doc);
     // A document of one report (most are) reads what the report may join and, in the
     // same exchange, what the incident it would start is connected to; that second read
     // is wasted when the report joins an incident instead. With more reports, an
     // incident one of them starts may be connected to one another starts, written only
     // later, so each incident reads its connections when it is built.
+    let mut looked = looked;
     let mut ahead: Option<(Incident, Vec<Row>)> = None;
     for r in reports {
         let found = if reports.len() == 1 {
-            let (found, starts) = candidates_and_connections(tx, r, &source, &now)?;
+            let (found, starts) = match looked.take() {
+                Some(read) => read,
+                None => LookAhead::send(tx, r, &source, &now)?
+                    .receive(tx, &Written::None)?
+                    .ok_or_else(|| {
+                        StoreError::Column("a look-around read at once went stale".into())
+                    })?,
+            };
             ahead = Some(starts);
             Some(found)
         } else {
@@ -502,11 +670,35 @@ fn commit(
         entry.2.push(r);
     }
     let mut outcome = CommitOutcome::default();
+    let mut written = match reports {
+        [] => Written::None,
+        _ => Written::Other,
+    };
     for (id, (is_new, created, placed)) in touched {
         // Any new id is fresh: the smallest key of the incident's reports is one this
         // document brought.
-        if !created || !build_created(tx, &id, placed, &source, &now, ahead.take())? {
-            rebuild_as(tx, &id, &now, true)?;
+        let built = match created {
+            true => build_created(tx, &id, placed, &source, &now, ahead.take())?,
+            false => None,
+        };
+        let (ids, incident) = match built {
+            Some(incident) => (vec![id], Some(incident)),
+            None => {
+                let incident = rebuild_as(tx, &id, &now, true)?;
+                let renamed = incident.as_ref().map(|inc| inc.id.clone());
+                (std::iter::once(id).chain(renamed).collect(), incident)
+            }
+        };
+        if let [r] = reports {
+            written = Written::One {
+                report: Footprint::of(r),
+                incidents: ids,
+                prefectures: incident
+                    .as_ref()
+                    .and_then(prefecture_of)
+                    .into_iter()
+                    .collect(),
+            };
         }
         if is_new {
             outcome.new_incidents += 1;
@@ -514,16 +706,16 @@ fn commit(
             outcome.updated_incidents += 1;
         }
     }
-    Ok(outcome)
+    Ok((outcome, written))
 }
 
 /// Builds an incident this document created, from what is in memory: its reports are
 /// the ones just placed in it and its one source is this document. An id derived from
 /// one of the document's new report keys has never been used, so there are no edits,
 /// history or links to read. `ahead` is the incident as its one report would start it,
-/// with its connections read already (see [`candidates_and_connections`]). Returns
-/// false, building nothing, when the incident must be renamed (a later report of the
-/// document has the smaller key): `rebuild` does that.
+/// with its connections read already (see [`LookAhead`]). Returns the incident written,
+/// or `None`, building nothing, when the incident must be renamed (a later report of
+/// the document has the smaller key): `rebuild` does that.
 fn build_created(
     tx: &dyn Db,
     id: &str,
@@ -531,10 +723,10 @@ fn build_created(
     source: &DocInfo,
     now: &str,
     ahead: Option<(Incident, Vec<Row>)>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<Incident>, StoreError> {
     placed.sort_by(|a, b| a.key.cmp(&b.key));
     if incident_id(placed.iter().map(|r| r.key.as_str())) != id {
-        return Ok(false);
+        return Ok(None);
     }
     let no_links = BTreeMap::new();
     let incident = match ahead {
@@ -550,40 +742,7 @@ fn build_created(
         }
     };
     write_incident(tx, &incident)?;
-    Ok(true)
-}
-
-/// A report's candidates and, read in the same exchange, the incident it would start
-/// alone (built, its links not yet set) with the rows of its connections query.
-fn candidates_and_connections(
-    tx: &dyn Db,
-    r: &Report,
-    source: &DocInfo,
-    now: &str,
-) -> Result<(Candidates, (Incident, Vec<Row>)), StoreError> {
-    let starts = build(
-        &incident_id([r.key.as_str()]),
-        std::slice::from_ref(r),
-        std::slice::from_ref(source),
-        now,
-    );
-    let near = candidates_query(r);
-    let linked = crate::review::connections_query(&starts);
-    let mut queries: Vec<(&str, &[Value])> = Vec::new();
-    if let Some((sql, args)) = &near {
-        queries.push((sql, args));
-    }
-    if let Some((sql, args)) = &linked {
-        queries.push((sql, args));
-    }
-    let mut results = tx.query_all(&queries)?.into_iter();
-    let found = match near {
-        Some(_) => candidates_from(&results.next().unwrap_or_default())?,
-        None => Candidates::new(),
-    };
-    // No query: it can be connected to nothing, which the empty rows say.
-    let connected = results.next().unwrap_or_default();
-    Ok((found, (starts, connected)))
+    Ok(Some(incident))
 }
 
 /// Commits documents (with their bytes and reports) in the caller's transaction, in order.
@@ -597,10 +756,25 @@ pub(crate) fn commit_all(
     // a second copy within the run is a duplicate too.
     let shas: Vec<String> = docs.iter().map(|(doc, _, _)| doc.sha256.clone()).collect();
     let mut stored = archived(tx, &shas)?;
-    let outcomes = docs
-        .iter()
-        .map(|(doc, bytes, reports)| commit(tx, &mut log, &mut stored, doc, bytes, reports))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut outcomes = Vec::with_capacity(docs.len());
+    // The look-around of the document whose turn is next, sent before this one's
+    // writes, and what this one changed.
+    let mut ahead: Option<LookAhead> = None;
+    let mut written = Written::None;
+    for (i, &(doc, bytes, reports)) in docs.iter().enumerate() {
+        let looked = match ahead.take() {
+            Some(sent) => sent.receive(tx, &written)?,
+            None => None,
+        };
+        if let Some(&(next, _, [r])) = docs.get(i + 1) {
+            if next.sha256 != doc.sha256 && !stored.contains(&next.sha256) {
+                ahead = Some(LookAhead::send(tx, r, &doc_info(next), &now())?);
+            }
+        }
+        let (outcome, changed) = commit(tx, &mut log, &mut stored, (doc, bytes, reports), looked)?;
+        outcomes.push(outcome);
+        written = changed;
+    }
     log.finish(tx)?;
     Ok(outcomes)
 }

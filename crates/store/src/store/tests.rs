@@ -796,3 +796,114 @@ fn incidents_a_document_creates_are_built_as_a_rebuild_builds_them_on(open: Open
         .unwrap();
     assert_eq!(unstamped(&*store), committed);
 }
+
+#[test]
+fn a_document_read_ahead_of_its_turn_is_read_again_when_the_one_before_changed_it() {
+    each_backend(a_document_read_ahead_of_its_turn_is_read_again_when_the_one_before_changed_it_on);
+}
+
+/// In a batch, each one-report document's candidates and connections are read while the
+/// document before it commits. Documents here depend on the one before them through one
+/// way in each: the block (the flood again, placed only in its province), a name key
+/// (across blocks), the prefecture (a strike days after a flood); the strike after a
+/// flood joined by a second report, through that incident; and a strike after a document
+/// of two reports.
+fn a_document_read_ahead_of_its_turn_is_read_again_when_the_one_before_changed_it_on(open: Open) {
+    let (da, ba) = doc("a.txt", "a flood in one county", "2024-05-02");
+    let (db, bb) = doc("b.txt", "the flood, placed in the province", "2024-05-02");
+    let (ds, bs) = doc("s.txt", "a strike after the flood", "2024-05-07");
+    let (dk1, bk1) = doc("k1.txt", "a named mine floods", "2024-05-11");
+    let (dk2, bk2) = doc("k2.txt", "the named mine, no place given", "2024-05-11");
+    let (df, bf) = doc("f.txt", "a flood in another province", "2024-06-02");
+    let (dt, bt) = doc("t.txt", "a strike after that flood", "2024-06-09");
+    let (dm, bm) = doc("m.txt", "two floods in one article", "2024-07-02");
+    let (du, bu) = doc("u.txt", "a strike after the first of them", "2024-07-09");
+    let a = vec![report(&da, 0, "2024-05-01", "140702", 3)];
+    let mut b = report(&db, 0, "2024-05-01", "140000", 3);
+    if let Some(place) = b.place.as_mut() {
+        place.level = PlaceLevel::Province;
+    }
+    let b = vec![b];
+    let strike = |d: &Document, date: &str, adcode: &str| {
+        let mut r = report(d, 0, date, adcode, 0);
+        r.kind = IncidentType::Strike;
+        r.claims.clear();
+        vec![r]
+    };
+    let s = strike(&ds, "2024-05-06", "140702");
+    let mut k1 = report(&dk1, 0, "2024-05-10", "520322", 2);
+    k1.keys = vec!["mine:hongshi".into()];
+    let mut k2 = report(&dk2, 0, "2024-05-10", "520322", 2);
+    k2.keys = k1.keys.clone();
+    k2.place = None;
+    let (k1, k2) = (vec![k1], vec![k2]);
+    let f = vec![report(&df, 0, "2024-06-01", "610302", 4)];
+    let t = strike(&dt, "2024-06-08", "610302");
+    let m = vec![
+        report(&dm, 0, "2024-07-01", "330102", 6),
+        report(&dm, 1, "2024-07-01", "450102", 1),
+    ];
+    let u = strike(&du, "2024-07-08", "330102");
+    let docs = [
+        (&da, &ba, &a),
+        (&db, &bb, &b),
+        (&ds, &bs, &s),
+        (&dk1, &bk1, &k1),
+        (&dk2, &bk2, &k2),
+        (&df, &bf, &f),
+        (&dt, &bt, &t),
+        (&dm, &bm, &m),
+        (&du, &bu, &u),
+    ];
+
+    let mut single = open();
+    for (d, bytes, r) in docs {
+        single.commit(d, bytes, r).unwrap();
+    }
+    let unstamped = |store: &dyn Store| {
+        let mut all = store.incidents(&Filter::default()).unwrap();
+        for inc in &mut all {
+            inc.updated_at = None;
+        }
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    };
+    let one_by_one = unstamped(&*single);
+    // Committed one at a time: the first flood's two tellings are one, and so are the
+    // named mine's; each strike follows its flood, and the second flood of the article
+    // stands alone.
+    let sources = |i: &Incident| i.sources.len();
+    let mut shape: Vec<(IncidentType, usize, usize)> = one_by_one
+        .iter()
+        .map(|i| (i.kind, sources(i), i.related.len()))
+        .collect();
+    shape.sort_by_key(|&(kind, n, related)| (kind.as_str(), n, related));
+    use IncidentType::{Accident, Strike};
+    assert_eq!(
+        shape,
+        [
+            (Accident, 1, 0),
+            (Accident, 1, 1),
+            (Accident, 1, 1),
+            (Accident, 2, 0),
+            (Accident, 2, 1),
+            (Strike, 1, 1),
+            (Strike, 1, 1),
+            (Strike, 1, 1),
+        ]
+    );
+
+    let mut batched = open();
+    let pending: Vec<Pending> = docs
+        .iter()
+        .map(|(d, bytes, r)| Pending {
+            doc: d,
+            bytes,
+            reports: r,
+        })
+        .collect();
+    for out in batched.commit_batch(&pending) {
+        out.unwrap();
+    }
+    assert_eq!(unstamped(&*batched), one_by_one);
+}
