@@ -382,7 +382,7 @@ impl PgStore {
 
     /// Runs `f` in one transaction that holds the write lock: committed when `f`
     /// succeeds, rolled back when it fails.
-    fn write<T>(
+    pub(crate) fn write<T>(
         &mut self,
         f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

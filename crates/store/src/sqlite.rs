@@ -315,7 +315,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` in one transaction: committed when it succeeds, rolled back when it fails.
-    fn write<T>(
+    pub(crate) fn write<T>(
         &mut self,
         f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

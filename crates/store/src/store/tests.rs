@@ -57,6 +57,16 @@ fn doc(id: &str, body: &str, published: &str) -> (Document, Vec<u8>) {
     )
 }
 
+/// Every incident of a store by id, without the time each was written.
+fn unstamped(store: &dyn Store) -> Vec<Incident> {
+    let mut all = store.incidents(&Filter::default()).unwrap();
+    for inc in &mut all {
+        inc.updated_at = None;
+    }
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    all
+}
+
 /// A stand-in digest for tests: unique per body, hex like the real one.
 mod sha2_free {
     pub fn sha(bytes: &[u8]) -> String {
@@ -779,14 +789,6 @@ fn incidents_a_document_creates_are_built_as_a_rebuild_builds_them_on(open: Open
     assert_eq!(strikes.len(), 1);
     assert_eq!(strikes[0].related.len(), 1);
     store.commit(&d2, &b2, &by_doc[&d2.sha256]).unwrap();
-    let unstamped = |store: &dyn Store| {
-        let mut all = store.incidents(&Filter::default()).unwrap();
-        for inc in &mut all {
-            inc.updated_at = None;
-        }
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        all
-    };
     let committed = unstamped(&*store);
     assert_eq!(committed.len(), 3);
     assert!(committed.iter().any(|i| !i.related.is_empty()));
@@ -860,14 +862,6 @@ fn a_document_read_ahead_of_its_turn_is_read_again_when_the_one_before_changed_i
     for (d, bytes, r) in docs {
         single.commit(d, bytes, r).unwrap();
     }
-    let unstamped = |store: &dyn Store| {
-        let mut all = store.incidents(&Filter::default()).unwrap();
-        for inc in &mut all {
-            inc.updated_at = None;
-        }
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        all
-    };
     let one_by_one = unstamped(&*single);
     // Committed one at a time: the first flood's two tellings are one, and so are the
     // named mine's; each strike follows its flood, and the second flood of the article
@@ -906,4 +900,59 @@ fn a_document_read_ahead_of_its_turn_is_read_again_when_the_one_before_changed_i
         out.unwrap();
     }
     assert_eq!(unstamped(&*batched), one_by_one);
+}
+
+/// Sent queries answer as of when they were sent, in any order of receiving; a failed
+/// query fails when its rows are asked for, and a failed write is the error of the
+/// statement after it, not that statement's own.
+fn sent_queries_on(db: &dyn Db) -> Result<(), StoreError> {
+    db.batch("CREATE TABLE t (n BIGINT NOT NULL)")?;
+    db.write("INSERT INTO t VALUES (?1)", args![1i64])?;
+    let before = db.send(&[
+        ("SELECT count(*) FROM t", &[]),
+        ("SELECT max(n) FROM t", &[]),
+    ])?;
+    db.write("INSERT INTO t VALUES (?1)", args![2i64])?;
+    let after = db.send(&[("SELECT count(*) FROM t", &[])])?;
+    let after = db.receive(after)?;
+    let before = db.receive(before)?;
+    assert_eq!(
+        (
+            before[0][0].int(0)?,
+            before[1][0].int(0)?,
+            after[0][0].int(0)?
+        ),
+        (1, 1, 2)
+    );
+    let missing = db
+        .send(&[("SELECT n FROM no_such_table", &[])])
+        .and_then(|sent| db.receive(sent))
+        .unwrap_err();
+    assert!(missing.to_string().contains("no_such_table"), "{missing}");
+    Ok(())
+}
+
+fn failed_write_on(db: &dyn Db) -> Result<(), StoreError> {
+    db.write("INSERT INTO u VALUES (NULL)", &[])?;
+    db.query("SELECT count(*) FROM u", &[])?;
+    Ok(())
+}
+
+#[test]
+fn sent_queries_answer_as_of_sending_and_failures_name_their_statement() {
+    let create = |db: &dyn Db| db.batch("CREATE TABLE u (n BIGINT NOT NULL)");
+    let mut sqlite = SqliteStore::in_memory().unwrap();
+    sqlite.write(sent_queries_on).unwrap();
+    sqlite.write(create).unwrap();
+    let err = sqlite.write(failed_write_on).unwrap_err().to_string();
+    assert!(err.contains("NOT NULL"), "{err}");
+    let Some(temp) = TempDatabase::create() else {
+        return;
+    };
+    let mut pg = PgStore::connect(temp.url()).unwrap();
+    pg.write(sent_queries_on).unwrap();
+    pg.write(create).unwrap();
+    // The insert's own error, not the refusal of the query after it.
+    let err = pg.write(failed_write_on).unwrap_err().to_string();
+    assert!(err.contains("null value"), "{err}");
 }
