@@ -522,24 +522,43 @@ pub(crate) struct PgTransaction<'a> {
 }
 
 impl<'a> PgTransaction<'a> {
-    /// Polls every sent request once: the first poll of a deferred write sends it (in
-    /// the order written), later polls read what has come. Every sent request is polled
-    /// at every wait: the connection hands each answer to its request and stops reading
-    /// while one of them is not taken.
-    fn poll_sent(&self, cx: &mut Context<'_>) {
-        let mut launched = self.launched.borrow_mut();
-        launched.extend(
-            self.deferred
-                .borrow_mut()
-                .drain(..)
-                .map(futures_util::future::maybe_done),
-        );
-        for write in launched.iter_mut() {
+    /// Polls every sent request once, reading what has come. Every sent request is
+    /// polled at every wait: the connection hands each answer to its request, and stops
+    /// reading (so nothing after it arrives) while an answer is not taken.
+    fn poll_out(&self, cx: &mut Context<'_>) {
+        for write in self.launched.borrow_mut().iter_mut() {
             let _ = Pin::new(write).poll(cx);
         }
         for read in self.reads.borrow_mut().iter_mut().flatten() {
             let _ = Pin::new(read).poll(cx);
         }
+    }
+
+    /// Sends the deferred writes (the first poll of each sends it, in the order written)
+    /// and polls every request out.
+    fn poll_sent(&self, cx: &mut Context<'_>) {
+        self.launched.borrow_mut().extend(
+            self.deferred
+                .borrow_mut()
+                .drain(..)
+                .map(futures_util::future::maybe_done),
+        );
+        self.poll_out(cx);
+    }
+
+    /// Waits for `fut`, reading the answers of the requests out meanwhile; deferred
+    /// writes stay unsent.
+    fn wait<T>(&self, fut: impl Future<Output = T>) -> T {
+        let mut fut = std::pin::pin!(fut);
+        self.runtime.block_on(std::future::poll_fn(|cx| {
+            self.poll_out(cx);
+            fut.as_mut().poll(cx)
+        }))
+    }
+
+    /// The statement for `sql`, prepared on first use.
+    fn statement(&self, sql: &str) -> Result<tokio_postgres::Statement, StoreError> {
+        self.wait(pg_statement(self.tx, self.statements, sql))
     }
 
     /// Reads the answers of every write, sends `next` after them and waits for its
@@ -595,9 +614,7 @@ impl Db for PgTransaction<'_> {
         ))
     }
     fn write(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
-        let stmt = self
-            .runtime
-            .block_on(pg_statement(self.tx, self.statements, sql))?;
+        let stmt = self.statement(sql)?;
         let tx = self.tx;
         let args = args.to_vec();
         self.deferred.borrow_mut().push(Box::pin(async move {
@@ -610,9 +627,7 @@ impl Db for PgTransaction<'_> {
         // writes before it.
         let mut prepared = Vec::with_capacity(queries.len());
         for (sql, args) in queries {
-            let stmt = self
-                .runtime
-                .block_on(pg_statement(self.tx, self.statements, sql))?;
+            let stmt = self.statement(sql)?;
             prepared.push((stmt, args.to_vec()));
         }
         let tx = self.tx;
@@ -652,23 +667,9 @@ impl Db for PgTransaction<'_> {
             return Err(missing());
         }
         // Waits for these rows only: writes deferred since stay unsent.
-        self.runtime.block_on(std::future::poll_fn(|cx| {
-            let mut launched = self.launched.borrow_mut();
-            for write in launched.iter_mut() {
-                let _ = Pin::new(write).poll(cx);
-            }
-            let mut done = false;
-            for (i, read) in self.reads.borrow_mut().iter_mut().enumerate() {
-                if let Some(read) = read {
-                    let ready = Pin::new(read).poll(cx).is_ready();
-                    done |= ready && i == n;
-                }
-            }
-            if done {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
+        self.wait(std::future::poll_fn(|_| match self.reads.borrow().get(n) {
+            Some(Some(futures_util::future::MaybeDone::Future(_))) => Poll::Pending,
+            _ => Poll::Ready(()),
         }));
         let mut read = self.reads.borrow_mut()[n].take().ok_or_else(missing)?;
         Pin::new(&mut read).take_output().ok_or_else(missing)?
