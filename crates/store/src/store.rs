@@ -544,14 +544,9 @@ impl LookAhead {
         })
     }
 
-    /// Its rows; `None` when `written`, committed since it was sent, may have changed
-    /// them. The candidates are found through the reports' blocks and name keys, and
-    /// come with all the reports of each; the connections are the incidents of one
-    /// prefecture. A report placed changes the candidates when this report may meet it
-    /// or when one of them is an incident it touched, and the connections when one of
-    /// them is, or when an incident it touched is now of their prefecture.
-    fn receive(self, tx: &dyn Db, written: &Written) -> Result<Option<Looked>, StoreError> {
-        // Read even when stale: every sent query is answered.
+    /// Its rows, as the store stood when it was sent.
+    fn read(self, tx: &dyn Db) -> Result<(Looked, Footprint, bool), StoreError> {
+        // Every sent query is answered, even when its rows turn out stale.
         let mut results = tx.receive(self.sent)?.into_iter();
         let found = match self.near {
             true => candidates_from(&results.next().unwrap_or_default())?,
@@ -562,11 +557,46 @@ impl LookAhead {
             true => results.next().unwrap_or_default(),
             false => Vec::new(),
         };
-        let holds = match written {
+        Ok(((found, (self.starts, connected)), self.report, self.linked))
+    }
+
+    /// Sends and reads at once.
+    fn read_now(
+        tx: &dyn Db,
+        r: &Report,
+        source: &DocInfo,
+        now: &str,
+    ) -> Result<Looked, StoreError> {
+        Ok(Self::send(tx, r, source, now)?.read(tx)?.0)
+    }
+
+    /// Its rows; `None` when `written`, committed since it was sent, may have changed
+    /// them (see [`Written::leaves`]).
+    fn receive(self, tx: &dyn Db, written: &Written) -> Result<Option<Looked>, StoreError> {
+        let (looked, report, linked) = self.read(tx)?;
+        Ok(written.leaves(&report, linked, &looked).then_some(looked))
+    }
+}
+
+impl Written {
+    /// Whether a look-around read before this was written still holds: `report` is the
+    /// report it was read for, `linked` whether it read connections. The candidates
+    /// are found through the reports' blocks and name keys, and come with all the
+    /// reports of each; the connections are the incidents of one prefecture. A report
+    /// placed changes the candidates when the other report may meet it or when one of
+    /// them is an incident it touched, and the connections when one of them is, or when
+    /// an incident it touched is now of their prefecture.
+    fn leaves(
+        &self,
+        report: &Footprint,
+        linked: bool,
+        (found, (starts, connected)): &Looked,
+    ) -> bool {
+        match self {
             Written::None => true,
             Written::Other => false,
             Written::One {
-                report,
+                report: placed,
                 incidents,
                 prefectures,
             } => {
@@ -575,15 +605,14 @@ impl LookAhead {
                         .iter()
                         .any(|row| row.text(0).is_ok_and(|other| other == *id))
                 };
-                let here = prefecture_of(&self.starts);
-                !report.may_meet(&self.report)
+                let here = prefecture_of(starts);
+                !placed.may_meet(report)
                     && !incidents.iter().any(|id| found.contains_key(id))
-                    && (!self.linked
+                    && (!linked
                         || (!incidents.iter().any(connected_to)
                             && !prefectures.iter().any(|p| Some(p) == here.as_ref())))
             }
-        };
-        Ok(holds.then_some((found, (self.starts, connected))))
+        }
     }
 }
 
@@ -651,11 +680,7 @@ fn commit(
         let found = if reports.len() == 1 {
             let (found, starts) = match looked.take() {
                 Some(read) => read,
-                None => LookAhead::send(tx, r, &source, &now)?
-                    .receive(tx, &Written::None)?
-                    .ok_or_else(|| {
-                        StoreError::Column("a look-around read at once went stale".into())
-                    })?,
+                None => LookAhead::read_now(tx, r, &source, &now)?,
             };
             ahead = Some(starts);
             Some(found)
