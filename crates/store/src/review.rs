@@ -295,7 +295,11 @@ pub(crate) fn rename(
             args![new],
         )?;
     }
-    unlink_from(tx, old, state.links.keys())
+    // Links are written in pairs, so an incident that links to none is linked from none.
+    match state.links.is_empty() {
+        true => Ok(()),
+        false => unlink(tx, old),
+    }
 }
 
 /// The current id an id or former id names.
@@ -309,55 +313,12 @@ pub(crate) fn canonical(conn: &dyn Db, id: &str) -> Result<String, StoreError> {
     }
 }
 
-/// Removes an incident's links and the mirror entries in the linked incidents.
+/// Removes an incident's links, both ways.
 pub(crate) fn unlink(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
-    let others: Vec<String> = tx
-        .query("SELECT b FROM incident_links WHERE a = ?1", args![id])?
-        .iter()
-        .map(|r| r.text(0))
-        .collect::<Result<_, _>>()?;
-    unlink_from(tx, id, others.iter())
-}
-
-/// [`unlink`], given the incidents `id` links to.
-fn unlink_from<'a>(
-    tx: &dyn Db,
-    id: &str,
-    others: impl ExactSizeIterator<Item = &'a String>,
-) -> Result<(), StoreError> {
-    // Links are written in pairs, so an incident that links to none is linked from none.
-    if others.len() == 0 {
-        return Ok(());
-    }
     tx.write(
         "DELETE FROM incident_links WHERE a = ?1 OR b = ?1",
         args![id],
-    )?;
-    for other in others {
-        patch_related(tx, other, |rel| rel.retain(|r| r.id != id))?;
-    }
-    Ok(())
-}
-
-fn patch_related(
-    tx: &dyn Db,
-    id: &str,
-    change: impl FnOnce(&mut Vec<Related>),
-) -> Result<(), StoreError> {
-    let body = tx
-        .query_opt("SELECT body FROM incidents WHERE id = ?1", args![id])?
-        .map(|r| r.text(0))
-        .transpose()?;
-    if let Some(body) = body {
-        let mut inc: Incident = serde_json::from_str(&body).map_err(json_err("incident"))?;
-        change(&mut inc.related);
-        let body = serde_json::to_string(&inc).map_err(json_err("incident"))?;
-        tx.write(
-            "UPDATE incidents SET body = ?1 WHERE id = ?2",
-            args![body, id],
-        )?;
-    }
-    Ok(())
+    )
 }
 
 /// Days within which an accident and a protest, strike or enforcement action in the
@@ -366,7 +327,10 @@ const RELATED_DAYS: u64 = 90;
 
 /// Links an incident with the incidents it is connected to: an accident and the
 /// protest, strike, dismissal or prosecution that followed it in the same place.
-/// Returns the incident's own `related` list and writes the mirror entries.
+/// Returns the incident's own `related` list. The links are kept in `incident_links`
+/// only, both ways, and an incident's `related` is read from there (`store::with_related`):
+/// the other end's body is not rewritten, which in a busy place cost a read and a write
+/// of another incident for nearly every new one.
 /// `had` is what the incident linked to before (see [`ReviewState`]); `read` the rows of
 /// [`connections_query`] when the caller has them already.
 pub(crate) fn relate(
@@ -380,20 +344,18 @@ pub(crate) fn relate(
         (None, Some((sql, args))) => connections_from(inc, &tx.query(sql, &args)?)?,
         (None, None) => BTreeMap::new(),
     };
-    // Only the links that changed are written, and only their other ends patched: an
-    // incident rebuilt for a new report mostly keeps its neighbours, and patching every
-    // neighbour's body each time made busy places cost more with every report.
+    // Only the links that changed are written: an incident rebuilt for a new report
+    // mostly keeps its neighbours.
     let me = inc.id.clone();
     for (other, relation) in had {
         if wanted.get(other).is_some_and(|(mine, _)| mine == relation) {
             continue;
         }
-        tx.write(
-            "DELETE FROM incident_links WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
-            args![&me, other],
-        )?;
         if !wanted.contains_key(other) {
-            patch_related(tx, other, |rel| rel.retain(|r| r.id != me))?;
+            tx.write(
+                "DELETE FROM incident_links WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
+                args![&me, other],
+            )?;
         }
     }
     for (other, (mine, theirs)) in &wanted {
@@ -405,13 +367,6 @@ pub(crate) fn relate(
              ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation",
             args![&me, other, *mine, *theirs],
         )?;
-        patch_related(tx, other, |rel| {
-            rel.retain(|r| r.id != me);
-            rel.push(Related {
-                id: me.clone(),
-                relation: theirs.to_string(),
-            });
-        })?;
     }
     // In id order, as the incidents are listed.
     Ok(wanted

@@ -9,7 +9,7 @@ use crate::{
     Filter, IncidentDetail, Production, ReextractOutcome, Reviewer, Role, StoreError, Token,
 };
 use recount_ledger::{Proof, VerifyingKey};
-use recount_model::{Document, FigureKind, Incident, IncidentType, Report};
+use recount_model::{Document, FigureKind, Incident, IncidentType, Related, Report};
 use recount_resolve::{
     build, candidate_window, incident_id, match_score, DocInfo, CANDIDATE_PAD_DAYS, MATCH_THRESHOLD,
 };
@@ -353,13 +353,23 @@ fn rebuild_as(
     };
     let mut incident = build(&canonical, &reports, &docs, now);
     state.apply(&mut incident)?;
-    incident.related = crate::review::relate(tx, &incident, &state.links, None)?;
+    let related = crate::review::relate(tx, &incident, &state.links, None)?;
     write_incident(tx, &incident)?;
+    incident.related = related;
     Ok(Some(incident))
 }
 
+/// Writes an incident's row. Its `related` list is not part of the stored body: the
+/// links live in `incident_links`, and reads fill it from there ([`with_related`]).
 pub(crate) fn write_incident(tx: &dyn Db, inc: &Incident) -> Result<(), StoreError> {
-    let body = serde_json::to_string(inc).map_err(json_err("incident"))?;
+    let body = match inc.related.is_empty() {
+        true => serde_json::to_string(inc),
+        false => serde_json::to_string(&Incident {
+            related: Vec::new(),
+            ..inc.clone()
+        }),
+    }
+    .map_err(json_err("incident"))?;
     let loc = inc.location.as_ref();
     tx.write(
         "INSERT INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body,
@@ -403,36 +413,64 @@ pub(crate) fn read_document(row: &Row, at: usize) -> Result<Document, StoreError
 pub(crate) const DOC_COLUMNS: &str =
     "doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size";
 
-/// Hashes looked up per query by `archived`: a fixed width, so one prepared statement
-/// serves every batch (the short last one is padded with NULL, which matches nothing).
-const ARCHIVED_CHUNK: usize = 32;
+/// Values per `IN` list in [`rows_in`]: a fixed width, so one prepared statement serves
+/// every chunk (the short last one is padded with NULL, which matches nothing).
+const IN_CHUNK: usize = 32;
 
-pub(crate) fn archived(db: &dyn Db, sha256s: &[String]) -> Result<BTreeSet<String>, StoreError> {
-    let list = (1..=ARCHIVED_CHUNK)
+/// The rows of `select` (which ends in `IN`) for every value of `values`, asked in
+/// chunks of [`IN_CHUNK`]; independent of each other, so a PostgreSQL transaction sends
+/// them together.
+fn rows_in(db: &dyn Db, select: &str, values: &[String]) -> Result<Vec<Row>, StoreError> {
+    let list = (1..=IN_CHUNK)
         .map(|n| format!("?{n}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!("SELECT sha256 FROM documents WHERE sha256 IN ({list})");
-    let chunks: Vec<Vec<Value>> = sha256s
-        .chunks(ARCHIVED_CHUNK)
+    let sql = format!("{select} ({list})");
+    let chunks: Vec<Vec<Value>> = values
+        .chunks(IN_CHUNK)
         .map(|chunk| {
             let mut args: Vec<Value> = chunk.iter().map(Value::from).collect();
-            args.resize(ARCHIVED_CHUNK, Value::Null);
+            args.resize(IN_CHUNK, Value::Null);
             args
         })
         .collect();
-    // The chunks are independent: in a PostgreSQL transaction they go out together.
     let queries: Vec<(&str, &[Value])> = chunks
         .iter()
         .map(|a| (sql.as_str(), a.as_slice()))
         .collect();
-    let mut found = BTreeSet::new();
-    for rows in db.query_all(&queries)? {
-        for row in rows {
-            found.insert(row.text(0)?);
-        }
+    Ok(db.query_all(&queries)?.into_iter().flatten().collect())
+}
+
+pub(crate) fn archived(db: &dyn Db, sha256s: &[String]) -> Result<BTreeSet<String>, StoreError> {
+    rows_in(db, "SELECT sha256 FROM documents WHERE sha256 IN", sha256s)?
+        .iter()
+        .map(|row| row.text(0))
+        .collect()
+}
+
+/// Fills each incident's `related` list from `incident_links`, in id order.
+pub(crate) fn with_related(
+    db: &dyn Db,
+    mut incidents: Vec<Incident>,
+) -> Result<Vec<Incident>, StoreError> {
+    let ids: Vec<String> = incidents.iter().map(|inc| inc.id.clone()).collect();
+    let mut links: BTreeMap<String, Vec<Related>> = BTreeMap::new();
+    for row in rows_in(
+        db,
+        "SELECT a, b, relation FROM incident_links WHERE a IN",
+        &ids,
+    )? {
+        links.entry(row.text(0)?).or_default().push(Related {
+            id: row.text(1)?,
+            relation: row.text(2)?,
+        });
     }
-    Ok(found)
+    for inc in &mut incidents {
+        let mut related = links.remove(&inc.id).unwrap_or_default();
+        related.sort_by(|a, b| a.id.cmp(&b.id));
+        inc.related = related;
+    }
+    Ok(incidents)
 }
 
 /// The days a report is stored with (`day_start`, `day_end`), when dated.
@@ -754,19 +792,18 @@ fn build_created(
         return Ok(None);
     }
     let no_links = BTreeMap::new();
-    let incident = match ahead {
-        Some((mut incident, connected)) if incident.id == id && placed.len() == 1 => {
-            incident.related = crate::review::relate(tx, &incident, &no_links, Some(&connected))?;
-            incident
+    let (mut incident, connected) = match ahead {
+        Some((incident, connected)) if incident.id == id && placed.len() == 1 => {
+            (incident, Some(connected))
         }
         _ => {
             let reports: Vec<Report> = placed.into_iter().cloned().collect();
-            let mut incident = build(id, &reports, std::slice::from_ref(source), now);
-            incident.related = crate::review::relate(tx, &incident, &no_links, None)?;
-            incident
+            (build(id, &reports, std::slice::from_ref(source), now), None)
         }
     };
+    let related = crate::review::relate(tx, &incident, &no_links, connected.as_deref())?;
     write_incident(tx, &incident)?;
+    incident.related = related;
     Ok(Some(incident))
 }
 
@@ -804,10 +841,13 @@ pub(crate) fn commit_all(
     Ok(outcomes)
 }
 
-fn incidents_of(rows: Vec<Row>) -> Result<Vec<Incident>, StoreError> {
-    rows.iter()
+/// The incidents of rows whose first column is the body, with their `related` lists.
+fn incidents_of(db: &dyn Db, rows: Vec<Row>) -> Result<Vec<Incident>, StoreError> {
+    let incidents = rows
+        .iter()
         .map(|row| serde_json::from_str(&row.text(0)?).map_err(json_err("incident")))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    with_related(db, incidents)
 }
 
 pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreError> {
@@ -894,7 +934,7 @@ pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreE
     if let Some(n) = f.limit {
         sql.push_str(&format!(" LIMIT {n}"));
     }
-    incidents_of(db.query(&sql, &args)?)
+    incidents_of(db, db.query(&sql, &args)?)
 }
 
 /// The text filter's condition, with the pattern bound to `?n`; case-insensitive for
@@ -931,10 +971,10 @@ fn text_clause(postgres: bool, n: usize) -> String {
 
 pub(crate) fn incident(db: &dyn Db, id: &str) -> Result<Option<IncidentDetail>, StoreError> {
     let id = review::canonical(db, id)?;
-    let Some(row) = db.query_opt("SELECT body FROM incidents WHERE id = ?1", args![&id])? else {
+    let rows = db.query("SELECT body FROM incidents WHERE id = ?1", args![&id])?;
+    let Some(incident) = incidents_of(db, rows)?.pop() else {
         return Ok(None);
     };
-    let incident: Incident = serde_json::from_str(&row.text(0)?).map_err(json_err("incident"))?;
     let reports = load_reports(db, &id)?;
     let documents = db
         .query(
@@ -1148,14 +1188,14 @@ pub(crate) fn changes_since(
     .collect()
 }
 
+/// The incidents of `ids` that exist, in the order of `ids`.
 pub(crate) fn incidents_by_id(db: &dyn Db, ids: &[String]) -> Result<Vec<Incident>, StoreError> {
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(row) = db.query_opt("SELECT body FROM incidents WHERE id = ?1", args![id])? {
-            out.push(serde_json::from_str(&row.text(0)?).map_err(json_err("incident"))?);
-        }
-    }
-    Ok(out)
+    let rows = rows_in(db, "SELECT body FROM incidents WHERE id IN", ids)?;
+    let mut found: BTreeMap<String, Incident> = incidents_of(db, rows)?
+        .into_iter()
+        .map(|inc| (inc.id.clone(), inc))
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 pub(crate) fn document(db: &dyn Db, sha256: &str) -> Result<Option<Document>, StoreError> {

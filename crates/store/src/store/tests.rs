@@ -956,3 +956,91 @@ fn sent_queries_answer_as_of_sending_and_failures_name_their_statement() {
     let err = pg.write(failed_write_on).unwrap_err().to_string();
     assert!(err.contains("null value"), "{err}");
 }
+
+#[test]
+fn links_are_read_from_either_end_and_go_with_an_incident_merged_away() {
+    each_backend(links_are_read_from_either_end_and_go_with_an_incident_merged_away_on);
+}
+
+fn links_are_read_from_either_end_and_go_with_an_incident_merged_away_on(open: Open) {
+    let mut store = open();
+    // A flood, a strike in the same county days later, and then a report of an earlier
+    // flood there, six weeks before: the strike answers both.
+    let (d1, b1) = doc("flood.txt", "a flood", "2024-05-02");
+    let flood = report(&d1, 0, "2024-05-01", "140702", 3);
+    store.commit(&d1, &b1, &[flood]).unwrap();
+    let (d2, b2) = doc("strike.txt", "a strike", "2024-05-07");
+    let mut strike = report(&d2, 0, "2024-05-06", "140702", 0);
+    strike.kind = IncidentType::Strike;
+    strike.claims.clear();
+    store.commit(&d2, &b2, &[strike]).unwrap();
+    let (d3, b3) = doc("flood2.txt", "an earlier flood", "2024-05-08");
+    let earlier = report(&d3, 0, "2024-03-25", "140702", 1);
+    store.commit(&d3, &b3, &[earlier]).unwrap();
+
+    let all = unstamped(&*store);
+    assert_eq!(all.len(), 3);
+    let id_of = |kind: IncidentType, date: &str| {
+        all.iter()
+            .find(|i| i.kind == kind && i.date.unwrap().to_string() == date)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (first, strike, second) = (
+        id_of(IncidentType::Accident, "2024-05-01"),
+        id_of(IncidentType::Strike, "2024-05-06"),
+        id_of(IncidentType::Accident, "2024-03-25"),
+    );
+    let links = |inc: &Incident| -> Vec<(String, String)> {
+        inc.related
+            .iter()
+            .map(|r| (r.id.clone(), r.relation.clone()))
+            .collect()
+    };
+    let led = |id: &String| (id.clone(), "led_to".to_string());
+    let responds = |id: &String| (id.clone(), "response_to".to_string());
+    // The strike was written before the earlier flood was reported; it names it all the
+    // same, with its links in id order.
+    let mut floods = vec![responds(&first), responds(&second)];
+    floods.sort();
+    for inc in &all {
+        let want = match inc.id {
+            ref id if *id == strike => floods.clone(),
+            _ => vec![led(&strike)],
+        };
+        assert_eq!(links(inc), want, "{}", inc.id);
+    }
+    // Every read path fills them alike: one incident, and incidents by id, in the order asked.
+    let shown = store.incident(&strike).unwrap().unwrap();
+    assert_eq!(links(&shown.incident), floods);
+    let by_id = store
+        .incidents_by_id(&[second.clone(), "no-such-incident".into(), strike.clone()])
+        .unwrap();
+    let asked: Vec<(&str, Vec<(String, String)>)> =
+        by_id.iter().map(|i| (i.id.as_str(), links(i))).collect();
+    assert_eq!(
+        asked,
+        vec![
+            (second.as_str(), vec![led(&strike)]),
+            (strike.as_str(), floods.clone())
+        ]
+    );
+
+    // Merged into one incident, the two floods leave the strike one link, to the
+    // incident that is left, and no link to an id that is gone.
+    let by = Reviewer {
+        who: "tester",
+        reason: "one flood",
+    };
+    let merged = store.merge(&[first.clone(), second.clone()], &by).unwrap();
+    let all = unstamped(&*store);
+    assert_eq!(all.len(), 2);
+    for inc in &all {
+        let want = match inc.id {
+            ref id if *id == strike => vec![responds(&merged)],
+            _ => vec![led(&strike)],
+        };
+        assert_eq!(links(inc), want, "{}", inc.id);
+    }
+}
