@@ -332,7 +332,7 @@ const RELATED_DAYS: u64 = 90;
 /// the other end's body is not rewritten, which in a busy place cost a read and a write
 /// of another incident for nearly every new one.
 /// `had` is what the incident linked to before (see [`ReviewState`]); `read` the rows of
-/// [`connections_query`] when the caller has them already.
+/// a [`Reach::query`] covering the incident's reach when the caller has them already.
 pub(crate) fn relate(
     tx: &dyn Db,
     inc: &Incident,
@@ -378,7 +378,7 @@ pub(crate) fn relate(
         .collect())
 }
 
-/// The incidents `inc` is connected to, by id: its relation to each and theirs to it.
+/// Whether an incident of kind `k` answers an accident that came before it.
 fn follows(k: IncidentType) -> bool {
     matches!(
         k,
@@ -389,41 +389,78 @@ fn follows(k: IncidentType) -> bool {
     )
 }
 
-/// The query for the incidents `inc` may be connected to (same prefecture, dates
-/// within [`RELATED_DAYS`]), or `None` when it can have none.
-pub(crate) fn connections_query(inc: &Incident) -> Option<(&'static str, Vec<Value>)> {
-    let (Some(date), Some(code)) = (
-        inc.date,
-        inc.location.as_ref().and_then(|l| l.adcode.as_deref()),
-    ) else {
-        return None;
-    };
-    if inc.kind != IncidentType::Accident && !follows(inc.kind) {
-        return None;
+/// Where an incident's connections are looked for: its prefecture, and the days from
+/// [`RELATED_DAYS`] before its first day to as many after its last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reach {
+    prefecture: String,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+}
+
+impl Reach {
+    /// An incident's reach, or `None` when it can be connected to nothing (undated,
+    /// unplaced, or of a kind that neither causes nor answers).
+    pub(crate) fn of(inc: &Incident) -> Option<Reach> {
+        let (Some(date), Some(code)) = (
+            inc.date,
+            inc.location.as_ref().and_then(|l| l.adcode.as_deref()),
+        ) else {
+            return None;
+        };
+        if inc.kind != IncidentType::Accident && !follows(inc.kind) {
+            return None;
+        }
+        Some(Reach::around(code, date.first_day(), date.last_day()))
     }
-    let pad = chrono::Days::new(RELATED_DAYS);
-    let prefix = &code[..4.min(code.len())];
-    Some((
-        "SELECT id, kind, day_start, adcode FROM incidents
-         WHERE prefecture = ?2 AND day_start >= ?3 AND day_start <= ?4 AND id != ?1
-         ORDER BY id",
-        vec![
-            Value::from(&inc.id),
-            Value::from(prefix),
-            Value::from((date.first_day() - pad).to_string()),
-            Value::from((date.last_day() + pad).to_string()),
-        ],
-    ))
+
+    /// The reach of an incident in the place `adcode` from day `first` to day `last`.
+    pub(crate) fn around(adcode: &str, first: chrono::NaiveDate, last: chrono::NaiveDate) -> Reach {
+        let pad = chrono::Days::new(RELATED_DAYS);
+        Reach {
+            prefecture: adcode.chars().take(4).collect(),
+            first: first - pad,
+            last: last + pad,
+        }
+    }
+
+    /// Whether the rows of this reach's query hold every row of `other`'s.
+    pub(crate) fn covers(&self, other: &Reach) -> bool {
+        self.prefecture == other.prefecture && self.first <= other.first && self.last >= other.last
+    }
+
+    /// The query for the incidents within it other than `id`, in id order.
+    pub(crate) fn query(&self, id: &str) -> (&'static str, Vec<Value>) {
+        (
+            "SELECT id, kind, day_start, adcode FROM incidents
+             WHERE prefecture = ?2 AND day_start >= ?3 AND day_start <= ?4 AND id != ?1
+             ORDER BY id",
+            vec![
+                Value::from(id),
+                Value::from(self.prefecture.as_str()),
+                Value::from(self.first.to_string()),
+                Value::from(self.last.to_string()),
+            ],
+        )
+    }
+}
+
+/// The query for the incidents `inc` may be connected to (its [`Reach`]), or `None`
+/// when it can have none.
+pub(crate) fn connections_query(inc: &Incident) -> Option<(&'static str, Vec<Value>)> {
+    Reach::of(inc).map(|reach| reach.query(&inc.id))
 }
 
 /// The incidents `inc` is connected to, by id, with its relation to each and theirs to
-/// it, from the rows of [`connections_query`].
+/// it, from the rows of a [`Reach::query`] whose reach covers `inc`'s; rows beyond
+/// `inc`'s own reach are passed over.
 fn connections_from(
     inc: &Incident,
     rows: &[Row],
 ) -> Result<BTreeMap<String, (&'static str, &'static str)>, StoreError> {
     let mut out = BTreeMap::new();
-    let (Some(date), Some(code)) = (
+    let (Some(reach), Some(date), Some(code)) = (
+        Reach::of(inc),
         inc.date,
         inc.location.as_ref().and_then(|l| l.adcode.as_deref()),
     ) else {
@@ -431,9 +468,13 @@ fn connections_from(
     };
     let is_accident = inc.kind == IncidentType::Accident;
     let own_day = date.first_day().to_string();
+    let (first, last) = (reach.first.to_string(), reach.last.to_string());
     for row in rows {
         let (other, kind, day, other_code) =
             (row.text(0)?, row.text(1)?, row.text(2)?, row.text(3)?);
+        if other == inc.id || day < first || day > last {
+            continue;
+        }
         let Ok(kind) = kind.parse::<IncidentType>() else {
             continue;
         };

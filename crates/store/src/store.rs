@@ -4,6 +4,7 @@
 //! `impl_store!` gives each the same `Store` implementation.
 
 use crate::db::{args, Db, Row, Sent, Value};
+use crate::review::Reach;
 use crate::{
     log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, FeedState,
     Filter, IncidentDetail, Production, ReextractOutcome, Reviewer, Role, StoreError, Token,
@@ -209,17 +210,19 @@ pub(crate) fn place_report(
     r: &Report,
     pin: Option<&str>,
 ) -> Result<(String, bool), StoreError> {
-    place_report_among(tx, document, r, pin, None)
+    place_report_among(tx, document, r, pin, None).map(|(id, is_new, _)| (id, is_new))
 }
 
-/// [`place_report`], given the report's candidates when the caller read them already.
+/// [`place_report`], given the report's candidates when the caller read them already;
+/// also returns the reports the incident it joined had, as its candidates query found
+/// them (none when it starts one or follows a pin).
 fn place_report_among(
     tx: &dyn Db,
     document: &str,
     r: &Report,
     pin: Option<&str>,
     found: Option<Candidates>,
-) -> Result<(String, bool), StoreError> {
+) -> Result<(String, bool, Vec<Report>), StoreError> {
     let pinned: Option<String> = match pin {
         Some(p) => tx
             .query_opt(
@@ -231,7 +234,7 @@ fn place_report_among(
         None => None,
     };
     let alone = pin.is_some_and(|p| p.starts_with("alone:"));
-    let mut best: Option<(i32, String)> = None;
+    let mut best: Option<(i32, String, Vec<Report>)> = None;
     if pinned.is_none() && !alone {
         let found = match found {
             Some(found) => found,
@@ -245,16 +248,17 @@ fn place_report_among(
                 if score >= MATCH_THRESHOLD
                     && best
                         .as_ref()
-                        .is_none_or(|(s, id)| score > *s || (score == *s && cand < *id))
+                        .is_none_or(|(s, id, _)| score > *s || (score == *s && cand < *id))
                 {
-                    best = Some((score, cand));
+                    best = Some((score, cand, members));
                 }
             }
         }
     }
-    let (incident, is_new) = match pinned.or(best.map(|(_, id)| id)) {
-        Some(id) => (id, false),
-        None => (incident_id([r.key.as_str()]), true),
+    let (incident, is_new, members) = match (pinned, best) {
+        (Some(id), _) => (id, false, Vec::new()),
+        (None, Some((_, id, members))) => (id, false, members),
+        (None, None) => (incident_id([r.key.as_str()]), true, Vec::new()),
     };
     let days = report_days(r);
     let wide = days.is_some_and(|(first, last)| (last - first).num_days() > WIDE_DAYS as i64);
@@ -302,33 +306,40 @@ fn place_report_among(
             &args,
         )?;
     }
-    Ok((incident, is_new))
+    Ok((incident, is_new, members))
 }
 
 /// Rebuilds one incident from its reports, renaming it when its canonical id moved
 /// (a report with a smaller key joined); the old id stays reachable as an alias.
 pub(crate) fn rebuild(tx: &dyn Db, id: &str, now: &str) -> Result<String, StoreError> {
-    Ok(rebuild_as(tx, id, now, false)?.map_or_else(|| id.to_string(), |inc| inc.id))
+    Ok(rebuild_as(tx, id, now, false, None)?.map_or_else(|| id.to_string(), |inc| inc.id))
 }
 
 /// [`rebuild`]. With `fresh`, the caller knows that a new id the incident may take was
 /// never used (it derives from a report key the document being committed brought), so
 /// the review state read under the old id carries over instead of being read again.
+///
+/// `near` is a guess of the rebuilt incident's [`Reach`]: its connections are read in
+/// the same exchange, and used when the guess covers the reach it turns out to have
+/// (otherwise they are read again).
 fn rebuild_as(
     tx: &dyn Db,
     id: &str,
     now: &str,
     fresh: bool,
+    near: Option<&Reach>,
 ) -> Result<Option<Incident>, StoreError> {
-    use crate::review::ReviewState;
+    use crate::review::{ReviewState, REVIEW_QUERIES};
     // Everything about the incident, read in one exchange.
     let by_id = [Value::from(id)];
     let review = ReviewState::queries(id);
+    let around = near.map(|reach| reach.query(id));
     let mut queries: Vec<(&str, &[Value])> = vec![(reports_and_documents_sql(tx), &by_id)];
     queries.extend(review.iter().map(|(sql, args)| (*sql, args.as_slice())));
+    queries.extend(around.iter().map(|(sql, args)| (*sql, args.as_slice())));
     let results = tx.query_all(&queries)?;
     let (reports, docs) = reports_and_documents(&results[0])?;
-    let state = ReviewState::from_rows(&results[1..])?;
+    let state = ReviewState::from_rows(&results[1..=REVIEW_QUERIES])?;
     if reports.is_empty() {
         tx.execute("DELETE FROM incidents WHERE id = ?1", args![id])?;
         crate::review::unlink(tx, id)?;
@@ -353,7 +364,12 @@ fn rebuild_as(
     };
     let mut incident = build(&canonical, &reports, &docs, now);
     state.apply(&mut incident)?;
-    let related = crate::review::relate(tx, &incident, &state.links, None)?;
+    // Rows read for a guess that turned out too small are not used: they are read again.
+    let connected = near
+        .zip(results.get(1 + REVIEW_QUERIES))
+        .filter(|(guess, _)| Reach::of(&incident).is_none_or(|reach| guess.covers(&reach)))
+        .map(|(_, rows)| rows.as_slice());
+    let related = crate::review::relate(tx, &incident, &state.links, connected)?;
     write_incident(tx, &incident)?;
     incident.related = related;
     Ok(Some(incident))
@@ -664,6 +680,36 @@ fn doc_info(doc: &Document) -> DocInfo {
     }
 }
 
+/// An incident a document's reports went to.
+struct Touched<'a> {
+    /// Every report placed in it started it (the outcome counts it as new).
+    is_new: bool,
+    /// This document created it.
+    created: bool,
+    /// The reports the document placed there.
+    placed: Vec<&'a Report>,
+    /// The reports it had, as the first placed report's candidates query found them.
+    members: Vec<Report>,
+}
+
+impl Touched<'_> {
+    /// A guess of the incident's [`Reach`] once rebuilt: the place of its first placed
+    /// report, and the days of all its reports. Its date and place are chosen among its
+    /// reports', so the guess mostly covers the reach it will have; `None` when the
+    /// first placed report has no code or no report a date.
+    fn reach(&self) -> Option<Reach> {
+        let code = self.placed.first()?.place.as_ref()?.adcode.as_deref()?;
+        let days = self
+            .placed
+            .iter()
+            .copied()
+            .chain(&self.members)
+            .filter_map(report_days);
+        let (first, last) = days.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
+        Some(Reach::around(code, first, last))
+    }
+}
+
 /// Archives a document and places its reports, inside the caller's transaction, whose
 /// log leaves `log` appends (the caller finishes it before committing). `looked` is the
 /// look-around of a one-report document, read already.
@@ -703,9 +749,7 @@ fn commit(
         ],
     )?;
     log.append_document(tx, doc, published.as_deref(), bytes)?;
-    // Each incident touched: whether every report placed in it started it (the outcome
-    // counts it as new), whether this document created it, and the reports it placed there.
-    let mut touched: BTreeMap<String, (bool, bool, Vec<&Report>)> = BTreeMap::new();
+    let mut touched: BTreeMap<String, Touched> = BTreeMap::new();
     let source = doc_info(doc);
     // A document of one report (most are) reads what the report may join and, in the
     // same exchange, what the incident it would start is connected to; that second read
@@ -725,29 +769,34 @@ fn commit(
         } else {
             None
         };
-        let (incident, is_new) = place_report_among(tx, &doc.sha256, r, None, found)?;
-        let entry = touched
-            .entry(incident)
-            .or_insert_with(|| (is_new, is_new, Vec::new()));
-        entry.0 &= is_new;
-        entry.2.push(r);
+        let (incident, is_new, members) = place_report_among(tx, &doc.sha256, r, None, found)?;
+        let entry = touched.entry(incident).or_insert_with(|| Touched {
+            is_new,
+            created: is_new,
+            placed: Vec::new(),
+            members,
+        });
+        entry.is_new &= is_new;
+        entry.placed.push(r);
     }
     let mut outcome = CommitOutcome::default();
     let mut written = match reports {
         [] => Written::None,
         _ => Written::Other,
     };
-    for (id, (is_new, created, placed)) in touched {
+    for (id, touched) in touched {
+        let is_new = touched.is_new;
+        let near = touched.reach();
         // Any new id is fresh: the smallest key of the incident's reports is one this
         // document brought.
-        let built = match created {
-            true => build_created(tx, &id, placed, &source, &now, ahead.take())?,
+        let built = match touched.created {
+            true => build_created(tx, &id, touched.placed, &source, &now, ahead.take())?,
             false => None,
         };
         let (ids, incident) = match built {
             Some(incident) => (vec![id], Some(incident)),
             None => {
-                let incident = rebuild_as(tx, &id, &now, true)?;
+                let incident = rebuild_as(tx, &id, &now, true, near.as_ref())?;
                 let renamed = incident.as_ref().map(|inc| inc.id.clone());
                 (std::iter::once(id).chain(renamed).collect(), incident)
             }

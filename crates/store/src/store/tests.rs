@@ -1044,3 +1044,49 @@ fn links_are_read_from_either_end_and_go_with_an_incident_merged_away_on(open: O
         assert_eq!(links(inc), want, "{}", inc.id);
     }
 }
+
+#[test]
+fn a_report_joining_from_a_vaguer_place_keeps_the_incidents_links() {
+    each_backend(a_report_joining_from_a_vaguer_place_keeps_the_incidents_links_on);
+}
+
+fn a_report_joining_from_a_vaguer_place_keeps_the_incidents_links_on(open: Open) {
+    let mut store = open();
+    // A flood in a county and a strike there after it; then a report of the flood that
+    // names only the province. It joins the flood, which keeps the county, so the
+    // connections guessed from the joining report's place (the province) are not the
+    // incident's and are read again.
+    let (d1, b1) = doc("flood.txt", "a flood", "2024-05-02");
+    let flood = report(&d1, 0, "2024-05-01", "140702", 3);
+    let (d2, b2) = doc("strike.txt", "a strike", "2024-05-21");
+    let mut strike = report(&d2, 0, "2024-05-20", "140702", 0);
+    strike.kind = IncidentType::Strike;
+    strike.claims.clear();
+    let (d3, b3) = doc("province.txt", "the flood, province-wide", "2024-05-03");
+    let mut vague = report(&d3, 0, "2024-05-01", "140000", 4);
+    vague.place.as_mut().unwrap().level = PlaceLevel::Province;
+    let mut by_doc: BTreeMap<String, Vec<Report>> = BTreeMap::new();
+    for (d, b, r) in [(&d1, &b1, flood), (&d2, &b2, strike), (&d3, &b3, vague)] {
+        store.commit(d, b, std::slice::from_ref(&r)).unwrap();
+        by_doc.insert(d.sha256.clone(), vec![r]);
+    }
+    let committed = unstamped(&*store);
+    assert_eq!(committed.len(), 2, "the vague report joins the flood");
+    let flood = committed
+        .iter()
+        .find(|i| i.kind == IncidentType::Accident)
+        .unwrap();
+    assert_eq!(flood.sources.len(), 2);
+    assert_eq!(
+        flood.location.as_ref().unwrap().adcode.as_deref(),
+        Some("140702")
+    );
+    for inc in &committed {
+        assert_eq!(inc.related.len(), 1, "{} keeps its link", inc.id);
+    }
+    // Rebuilt from the stored rows, without a guess, it is the same.
+    store
+        .reextract(&mut |d: &Document, _: &[u8]| Ok(by_doc[&d.sha256].clone()))
+        .unwrap();
+    assert_eq!(unstamped(&*store), committed);
+}
