@@ -313,10 +313,23 @@ pub(crate) fn canonical(conn: &dyn Db, id: &str) -> Result<String, StoreError> {
     }
 }
 
-/// Removes an incident's links, both ways.
+/// Removes an incident's links, both ways; the incidents at their other ends change.
 pub(crate) fn unlink(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
     tx.write(
+        "INSERT INTO incident_changes(incident) SELECT b FROM incident_links WHERE a = ?1",
+        args![id],
+    )?;
+    tx.write(
         "DELETE FROM incident_links WHERE a = ?1 OR b = ?1",
+        args![id],
+    )
+}
+
+/// Records a change of the incident `id` whose row was not written: its `related` list
+/// changed, which is read from the links.
+fn touch(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
+    tx.write(
+        "INSERT INTO incident_changes(incident) VALUES (?1)",
         args![id],
     )
 }
@@ -329,8 +342,9 @@ const RELATED_DAYS: u64 = 90;
 /// protest, strike, dismissal or prosecution that followed it in the same place.
 /// Returns the incident's own `related` list. The links are kept in `incident_links`
 /// only, both ways, and an incident's `related` is read from there (`store::with_related`):
-/// the other end's body is not rewritten, which in a busy place cost a read and a write
-/// of another incident for nearly every new one.
+/// the other end's row is not rewritten (which in a busy place cost a read and a write
+/// of another incident for nearly every new one), only its change recorded for the
+/// change feed.
 /// `had` is what the incident linked to before (see [`ReviewState`]); `read` the rows of
 /// a [`Reach::query`] covering the incident's reach when the caller has them already.
 pub(crate) fn relate(
@@ -356,6 +370,7 @@ pub(crate) fn relate(
                 "DELETE FROM incident_links WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
                 args![&me, other],
             )?;
+            touch(tx, other)?;
         }
     }
     for (other, (mine, theirs)) in &wanted {
@@ -367,6 +382,7 @@ pub(crate) fn relate(
              ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation",
             args![&me, other, *mine, *theirs],
         )?;
+        touch(tx, other)?;
     }
     // In id order, as the incidents are listed.
     Ok(wanted

@@ -967,16 +967,30 @@ fn links_are_read_from_either_end_and_go_with_an_incident_merged_away_on(open: O
     // A flood, a strike in the same county days later, and then a report of an earlier
     // flood there, six weeks before: the strike answers both.
     let (d1, b1) = doc("flood.txt", "a flood", "2024-05-02");
+    // The change feed names every incident whose `related` list a step changed.
+    let changed_by = |store: &mut Box<dyn Store>, step: &mut dyn FnMut(&mut Box<dyn Store>)| {
+        let before = store.latest_change().unwrap();
+        step(store);
+        let changes = store.changes_since(before, 100).unwrap();
+        changes
+            .into_iter()
+            .map(|c| c.incident)
+            .collect::<BTreeSet<_>>()
+    };
     let flood = report(&d1, 0, "2024-05-01", "140702", 3);
     store.commit(&d1, &b1, &[flood]).unwrap();
     let (d2, b2) = doc("strike.txt", "a strike", "2024-05-07");
     let mut strike = report(&d2, 0, "2024-05-06", "140702", 0);
     strike.kind = IncidentType::Strike;
     strike.claims.clear();
-    store.commit(&d2, &b2, &[strike]).unwrap();
+    let strike_changed = changed_by(&mut store, &mut |s| {
+        s.commit(&d2, &b2, std::slice::from_ref(&strike)).unwrap();
+    });
     let (d3, b3) = doc("flood2.txt", "an earlier flood", "2024-05-08");
     let earlier = report(&d3, 0, "2024-03-25", "140702", 1);
-    store.commit(&d3, &b3, &[earlier]).unwrap();
+    let earlier_changed = changed_by(&mut store, &mut |s| {
+        s.commit(&d3, &b3, std::slice::from_ref(&earlier)).unwrap();
+    });
 
     let all = unstamped(&*store);
     assert_eq!(all.len(), 3);
@@ -998,6 +1012,14 @@ fn links_are_read_from_either_end_and_go_with_an_incident_merged_away_on(open: O
             .map(|r| (r.id.clone(), r.relation.clone()))
             .collect()
     };
+    assert_eq!(
+        strike_changed,
+        BTreeSet::from([first.clone(), strike.clone()])
+    );
+    assert_eq!(
+        earlier_changed,
+        BTreeSet::from([second.clone(), strike.clone()])
+    );
     let led = |id: &String| (id.clone(), "led_to".to_string());
     let responds = |id: &String| (id.clone(), "response_to".to_string());
     // The strike was written before the earlier flood was reported; it names it all the
@@ -1033,7 +1055,11 @@ fn links_are_read_from_either_end_and_go_with_an_incident_merged_away_on(open: O
         who: "tester",
         reason: "one flood",
     };
-    let merged = store.merge(&[first.clone(), second.clone()], &by).unwrap();
+    let mut merged = String::new();
+    let merge_changed = changed_by(&mut store, &mut |s| {
+        merged = s.merge(&[first.clone(), second.clone()], &by).unwrap();
+    });
+    assert!(merge_changed.contains(&strike), "{merge_changed:?}");
     let all = unstamped(&*store);
     assert_eq!(all.len(), 2);
     for inc in &all {
