@@ -325,13 +325,29 @@ pub(crate) fn unlink(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
     )
 }
 
-/// Records a change of the incident `id` whose row was not written: its `related` list
-/// changed, which is read from the links.
-fn touch(tx: &dyn Db, id: &str) -> Result<(), StoreError> {
-    tx.write(
-        "INSERT INTO incident_changes(incident) VALUES (?1)",
-        args![id],
-    )
+/// Ids recorded per statement by [`touch`]: a fixed width, so one prepared statement
+/// serves every chunk (padded with NULL, which is left out).
+const TOUCH_CHUNK: usize = 8;
+
+/// Records a change of the incidents `ids` whose rows were not written: their `related`
+/// lists changed, which are read from the links. One statement for up to
+/// [`TOUCH_CHUNK`] of them.
+fn touch(tx: &dyn Db, ids: &[&String]) -> Result<(), StoreError> {
+    let values = (1..=TOUCH_CHUNK)
+        .map(|n| format!("(?{n})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Both dialects name the column of a VALUES list `column1`.
+    let sql = format!(
+        "INSERT INTO incident_changes(incident)
+         SELECT column1 FROM (VALUES {values}) AS v WHERE column1 IS NOT NULL"
+    );
+    for chunk in ids.chunks(TOUCH_CHUNK) {
+        let mut args: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
+        args.resize(TOUCH_CHUNK, Value::Null);
+        tx.write(&sql, &args)?;
+    }
+    Ok(())
 }
 
 /// Days within which an accident and a protest, strike or enforcement action in the
@@ -361,6 +377,7 @@ pub(crate) fn relate(
     // Only the links that changed are written: an incident rebuilt for a new report
     // mostly keeps its neighbours.
     let me = inc.id.clone();
+    let mut changed: Vec<&String> = Vec::new();
     for (other, relation) in had {
         if wanted.get(other).is_some_and(|(mine, _)| mine == relation) {
             continue;
@@ -370,7 +387,7 @@ pub(crate) fn relate(
                 "DELETE FROM incident_links WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
                 args![&me, other],
             )?;
-            touch(tx, other)?;
+            changed.push(other);
         }
     }
     for (other, (mine, theirs)) in &wanted {
@@ -382,8 +399,9 @@ pub(crate) fn relate(
              ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation",
             args![&me, other, *mine, *theirs],
         )?;
-        touch(tx, other)?;
+        changed.push(other);
     }
+    touch(tx, &changed)?;
     // In id order, as the incidents are listed.
     Ok(wanted
         .into_iter()
