@@ -328,6 +328,27 @@ fn pg_sql(sql: &str) -> String {
     out
 }
 
+/// `width` placeholders (`?1` … `?width`, each written by `each`, e.g. `(?1)`) and
+/// `values` in chunks of that width, the short last one padded with NULL: one prepared
+/// statement serves every chunk.
+pub(crate) fn fixed_width(
+    values: impl IntoIterator<Item = Value>,
+    width: usize,
+    each: fn(usize) -> String,
+) -> (String, Vec<Vec<Value>>) {
+    let list = (1..=width).map(each).collect::<Vec<_>>().join(", ");
+    let values: Vec<Value> = values.into_iter().collect();
+    let chunks = values
+        .chunks(width)
+        .map(|chunk| {
+            let mut args = chunk.to_vec();
+            args.resize(width, Value::Null);
+            args
+        })
+        .collect();
+    (list, chunks)
+}
+
 /// One PostgreSQL connection: a tokio-postgres client on a single-threaded runtime of its
 /// own, which every call blocks on (as the synchronous `postgres` crate does), with its
 /// prepared statements by SQL.

@@ -333,19 +333,17 @@ const TOUCH_CHUNK: usize = 8;
 /// lists changed, which are read from the links. One statement for up to
 /// [`TOUCH_CHUNK`] of them.
 fn touch(tx: &dyn Db, ids: &[&String]) -> Result<(), StoreError> {
-    let values = (1..=TOUCH_CHUNK)
-        .map(|n| format!("(?{n})"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (values, chunks) =
+        crate::db::fixed_width(ids.iter().map(|id| Value::from(*id)), TOUCH_CHUNK, |n| {
+            format!("(?{n})")
+        });
     // Both dialects name the column of a VALUES list `column1`.
     let sql = format!(
         "INSERT INTO incident_changes(incident)
          SELECT column1 FROM (VALUES {values}) AS v WHERE column1 IS NOT NULL"
     );
-    for chunk in ids.chunks(TOUCH_CHUNK) {
-        let mut args: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
-        args.resize(TOUCH_CHUNK, Value::Null);
-        tx.write(&sql, &args)?;
+    for args in &chunks {
+        tx.write(&sql, args)?;
     }
     Ok(())
 }

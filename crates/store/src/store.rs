@@ -437,19 +437,10 @@ const IN_CHUNK: usize = 32;
 /// chunks of [`IN_CHUNK`]; independent of each other, so a PostgreSQL transaction sends
 /// them together.
 fn rows_in(db: &dyn Db, select: &str, values: &[String]) -> Result<Vec<Row>, StoreError> {
-    let list = (1..=IN_CHUNK)
-        .map(|n| format!("?{n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (list, chunks) = crate::db::fixed_width(values.iter().map(Value::from), IN_CHUNK, |n| {
+        format!("?{n}")
+    });
     let sql = format!("{select} ({list})");
-    let chunks: Vec<Vec<Value>> = values
-        .chunks(IN_CHUNK)
-        .map(|chunk| {
-            let mut args: Vec<Value> = chunk.iter().map(Value::from).collect();
-            args.resize(IN_CHUNK, Value::Null);
-            args
-        })
-        .collect();
     let queries: Vec<(&str, &[Value])> = chunks
         .iter()
         .map(|a| (sql.as_str(), a.as_slice()))
@@ -786,7 +777,8 @@ fn commit(
     };
     for (id, touched) in touched {
         let is_new = touched.is_new;
-        let near = touched.reach();
+        // Only a rebuild uses the guess.
+        let near = (!touched.created).then(|| touched.reach()).flatten();
         // Any new id is fresh: the smallest key of the incident's reports is one this
         // document brought.
         let built = match touched.created {
