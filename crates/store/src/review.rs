@@ -412,20 +412,33 @@ pub(crate) fn relate(
 
 /// Whether an incident of kind `k` answers an accident that came before it.
 fn follows(k: IncidentType) -> bool {
-    matches!(
-        k,
-        IncidentType::Protest
-            | IncidentType::Strike
-            | IncidentType::Enforcement
-            | IncidentType::Corruption
-    )
+    FOLLOWERS.contains(&k)
 }
 
-/// Where an incident's connections are looked for: its prefecture, and the days from
-/// [`RELATED_DAYS`] before its first day to as many after its last.
+/// The kinds that answer an accident.
+const FOLLOWERS: [IncidentType; 4] = [
+    IncidentType::Protest,
+    IncidentType::Strike,
+    IncidentType::Enforcement,
+    IncidentType::Corruption,
+];
+
+/// What an incident may be connected to: an accident to what answered it, anything
+/// else to the accident it answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wants {
+    Followers,
+    Accidents,
+}
+
+/// Where an incident's connections are looked for: its prefecture, the kinds it may be
+/// connected to, and the days they may fall on. An accident looks for what answered it
+/// from its first day to [`RELATED_DAYS`] after its last; anything else for an accident
+/// from as many days before its first day to its last.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Reach {
     prefecture: String,
+    wants: Wants,
     first: chrono::NaiveDate,
     last: chrono::NaiveDate,
 }
@@ -434,45 +447,60 @@ impl Reach {
     /// An incident's reach, or `None` when it can be connected to nothing (undated,
     /// unplaced, or of a kind that neither causes nor answers).
     pub(crate) fn of(inc: &Incident) -> Option<Reach> {
-        let (Some(date), Some(code)) = (
-            inc.date,
-            inc.location.as_ref().and_then(|l| l.adcode.as_deref()),
-        ) else {
-            return None;
-        };
-        if inc.kind != IncidentType::Accident && !follows(inc.kind) {
-            return None;
-        }
-        Some(Reach::around(code, date.first_day(), date.last_day()))
+        let (date, code) = (inc.date?, inc.location.as_ref()?.adcode.as_deref()?);
+        Reach::around(inc.kind, code, date.first_day(), date.last_day())
     }
 
-    /// The reach of an incident in the place `adcode` from day `first` to day `last`.
-    pub(crate) fn around(adcode: &str, first: chrono::NaiveDate, last: chrono::NaiveDate) -> Reach {
+    /// The reach of an incident of kind `kind` in the place `adcode` from day `first` to
+    /// day `last`; `None` for a kind that neither causes nor answers.
+    pub(crate) fn around(
+        kind: IncidentType,
+        adcode: &str,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Option<Reach> {
         let pad = chrono::Days::new(RELATED_DAYS);
-        Reach {
+        let (wants, first, last) = match kind {
+            IncidentType::Accident => (Wants::Followers, first, last + pad),
+            k if follows(k) => (Wants::Accidents, first - pad, last),
+            _ => return None,
+        };
+        Some(Reach {
             prefecture: adcode.chars().take(4).collect(),
-            first: first - pad,
-            last: last + pad,
-        }
+            wants,
+            first,
+            last,
+        })
     }
 
     /// Whether the rows of this reach's query hold every row of `other`'s.
     pub(crate) fn covers(&self, other: &Reach) -> bool {
-        self.prefecture == other.prefecture && self.first <= other.first && self.last >= other.last
+        self.prefecture == other.prefecture
+            && self.wants == other.wants
+            && self.first <= other.first
+            && self.last >= other.last
     }
 
-    /// The query for the incidents within it other than `id`, in id order.
+    /// The query for the incidents within it other than `id`, in id order. The kinds
+    /// wanted are always four values, so that the statement is one and the same.
     pub(crate) fn query(&self, id: &str) -> (&'static str, Vec<Value>) {
+        let kinds = match self.wants {
+            Wants::Followers => FOLLOWERS,
+            Wants::Accidents => [IncidentType::Accident; 4],
+        };
+        let mut args = vec![
+            Value::from(id),
+            Value::from(self.prefecture.as_str()),
+            Value::from(self.first.to_string()),
+            Value::from(self.last.to_string()),
+        ];
+        args.extend(kinds.iter().map(|k| Value::from(k.as_str())));
         (
             "SELECT id, kind, day_start, adcode FROM incidents
-             WHERE prefecture = ?2 AND day_start >= ?3 AND day_start <= ?4 AND id != ?1
+             WHERE prefecture = ?2 AND day_start >= ?3 AND day_start <= ?4
+               AND kind IN (?5, ?6, ?7, ?8) AND id != ?1
              ORDER BY id",
-            vec![
-                Value::from(id),
-                Value::from(self.prefecture.as_str()),
-                Value::from(self.first.to_string()),
-                Value::from(self.last.to_string()),
-            ],
+            args,
         )
     }
 }

@@ -684,20 +684,22 @@ struct Touched<'a> {
 }
 
 impl Touched<'_> {
-    /// A guess of the incident's [`Reach`] once rebuilt: the place of its first placed
-    /// report, and the days of all its reports. Its date and place are chosen among its
-    /// reports', so the guess mostly covers the reach it will have; `None` when the
-    /// first placed report has no code or no report a date.
+    /// A guess of the incident's [`Reach`] once rebuilt: the kind and place of its first
+    /// placed report, and the days of all its reports. Its reports are of one kind
+    /// group, and its date and place are chosen among theirs, so the guess mostly covers
+    /// the reach it will have; `None` when the first placed report has no code, no
+    /// report a date, or the kind can be connected to nothing.
     fn reach(&self) -> Option<Reach> {
-        let code = self.placed.first()?.place.as_ref()?.adcode.as_deref()?;
+        let first = self.placed.first()?;
+        let code = first.place.as_ref()?.adcode.as_deref()?;
         let days = self
             .placed
             .iter()
             .copied()
             .chain(&self.members)
             .filter_map(report_days);
-        let (first, last) = days.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
-        Some(Reach::around(code, first, last))
+        let (from, to) = days.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
+        Reach::around(first.kind, code, from, to)
     }
 }
 
