@@ -328,6 +328,38 @@ fn pg_sql(sql: &str) -> String {
     out
 }
 
+/// Writes `rows` of `width` values each with `insert` (`INSERT INTO t(…) VALUES`), in
+/// statements of a power of two rows up to `most`, so that a handful of prepared
+/// statements serve a run of any length. Rows go in their order.
+pub(crate) fn insert_rows(
+    db: &dyn Db,
+    insert: &str,
+    width: usize,
+    rows: &[Vec<Value>],
+    most: usize,
+) -> Result<(), StoreError> {
+    let mut rest = rows;
+    while !rest.is_empty() {
+        let n = most.min(1 << rest.len().ilog2());
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        let values = (0..n)
+            .map(|i| {
+                let row = (1..=width)
+                    .map(|c| format!("?{}", i * width + c))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({row})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let args: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        debug_assert_eq!(args.len(), n * width);
+        db.write(&format!("{insert} {values}"), &args)?;
+    }
+    Ok(())
+}
+
 /// `width` placeholders (`?1` … `?width`, each written by `each`, e.g. `(?1)`) and
 /// `values` in chunks of that width, the short last one padded with NULL: one prepared
 /// statement serves every chunk.

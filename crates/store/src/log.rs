@@ -209,40 +209,26 @@ impl Appender {
         let Some(range) = self.range else {
             return Ok(());
         };
-        let mut rest = self.pending.as_slice();
-        while !rest.is_empty() {
-            let n = LEAVES_PER_STATEMENT.min(1 << rest.len().ilog2());
-            let (chunk, tail) = rest.split_at(n);
-            rest = tail;
-            let rows = (0..n)
-                .map(|i| {
-                    let b = i * 5;
-                    format!(
-                        "(?{}, ?{}, ?{}, ?{}, ?{})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut args = Vec::with_capacity(n * 5);
-            for (index, kind, subject, data, hash) in chunk {
-                args.extend([
-                    Value::from(*index),
-                    Value::from(*kind),
+        let rows: Vec<Vec<Value>> = self
+            .pending
+            .into_iter()
+            .map(|(index, kind, subject, data, hash)| {
+                vec![
+                    Value::from(index),
+                    Value::from(kind),
                     Value::from(subject),
-                    Value::from(data.as_slice()),
+                    Value::from(data),
                     Value::from(hash.as_slice()),
-                ]);
-            }
-            conn.write(
-                &format!("INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES {rows}"),
-                &args,
-            )?;
-        }
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            conn,
+            "INSERT INTO ledger_leaves(idx, kind, subject, data, hash) VALUES",
+            5,
+            &rows,
+            LEAVES_PER_STATEMENT,
+        )?;
         conn.write(
             "INSERT INTO ledger_state(id, frontier) VALUES (1, ?1)
              ON CONFLICT (id) DO UPDATE SET frontier = excluded.frontier",

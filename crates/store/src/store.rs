@@ -721,26 +721,8 @@ fn commit(
         };
         return Ok((outcome, Written::None));
     }
+    // The caller archived the document already (`archive`).
     let published = doc.published.map(|p| p.to_string());
-    // Known to be new, so nothing needs to come back: on PostgreSQL this row goes out
-    // with the transaction's next query, and the reports name it by its sha256.
-    tx.write(
-        "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        args![
-            &doc.id,
-            &doc.sha256,
-            &doc.media_type,
-            &doc.fetched_at,
-            published.clone(),
-            doc.source.clone(),
-            doc.lang.clone(),
-            doc.title.clone(),
-            doc.url.clone(),
-            doc.size,
-            bytes
-        ],
-    )?;
     log.append_document(tx, doc, published.as_deref(), bytes)?;
     let mut touched: BTreeMap<String, Touched> = BTreeMap::new();
     let source = doc_info(doc);
@@ -850,6 +832,48 @@ fn build_created(
     Ok(Some(incident))
 }
 
+/// Documents one statement archives at most: a run's new documents go in a few
+/// statements instead of one each.
+const DOCUMENTS_PER_STATEMENT: usize = 16;
+
+/// Archives the documents of a run that are new, in order, each once; `stored` holds
+/// the ones archived already. Nothing needs to come back: on PostgreSQL the rows go out
+/// with the transaction's next query, and reports name their document by its sha256.
+fn archive(
+    tx: &dyn Db,
+    docs: &[(&Document, &[u8], &[Report])],
+    stored: &BTreeSet<String>,
+) -> Result<(), StoreError> {
+    let mut seen = BTreeSet::new();
+    let rows: Vec<Vec<Value>> = docs
+        .iter()
+        .filter(|(doc, _, _)| !stored.contains(&doc.sha256) && seen.insert(&doc.sha256))
+        .map(|&(doc, bytes, _)| {
+            vec![
+                Value::from(&doc.id),
+                Value::from(&doc.sha256),
+                Value::from(&doc.media_type),
+                Value::from(&doc.fetched_at),
+                Value::from(doc.published.map(|p| p.to_string())),
+                Value::from(doc.source.clone()),
+                Value::from(doc.lang.clone()),
+                Value::from(doc.title.clone()),
+                Value::from(doc.url.clone()),
+                Value::from(doc.size),
+                Value::from(bytes),
+            ]
+        })
+        .collect();
+    crate::db::insert_rows(
+        tx,
+        "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang,
+                               title, url, size, body) VALUES",
+        11,
+        &rows,
+        DOCUMENTS_PER_STATEMENT,
+    )
+}
+
 /// Commits documents (with their bytes and reports) in the caller's transaction, in order.
 pub(crate) fn commit_all(
     tx: &dyn Db,
@@ -861,6 +885,7 @@ pub(crate) fn commit_all(
     // a second copy within the run is a duplicate too.
     let shas: Vec<String> = docs.iter().map(|(doc, _, _)| doc.sha256.clone()).collect();
     let mut stored = archived(tx, &shas)?;
+    archive(tx, docs, &stored)?;
     let mut outcomes = Vec::with_capacity(docs.len());
     // The look-around of the document whose turn is next, sent before this one's
     // writes, and what this one changed.

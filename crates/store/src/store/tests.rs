@@ -641,6 +641,82 @@ fn batch_commits_on(
 }
 
 #[test]
+fn a_long_run_archives_each_new_document_once_in_order() {
+    eprintln!("backend: sqlite");
+    long_run_on(
+        SqliteStore::in_memory().unwrap(),
+        SqliteStore::in_memory().unwrap(),
+        |store, run| store.write(|tx| commit_all(tx, run)),
+    );
+    let (Some(a), Some(b)) = (TempDatabase::create(), TempDatabase::create()) else {
+        return;
+    };
+    eprintln!("backend: postgres");
+    long_run_on(
+        PgStore::connect(a.url()).unwrap(),
+        PgStore::connect(b.url()).unwrap(),
+        |store, run| store.write(|tx| commit_all(tx, run)),
+    );
+}
+
+/// A run of more documents than one statement archives (16), with one archived before
+/// the run and one repeated within it, commits in one transaction (`in_one`, which
+/// fails the whole run when any of it fails) and ends as the same documents committed
+/// one by one.
+fn long_run_on<S: Store>(
+    mut batched: S,
+    mut single: S,
+    in_one: impl Fn(&mut S, &[(&Document, &[u8], &[Report])]) -> Result<Vec<CommitOutcome>, StoreError>,
+) {
+    let docs: Vec<(Document, Vec<u8>)> = (0..21)
+        .map(|i| {
+            doc(
+                &format!("run{i}.txt"),
+                &format!("run body {i}"),
+                "2024-05-02",
+            )
+        })
+        .collect();
+    let reports: Vec<Vec<Report>> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, (d, _))| vec![report(d, 0, "2024-05-01", "140702", i as i64)])
+        .collect();
+    let order: Vec<usize> = (0..21).chain(std::iter::once(5)).collect();
+    batched.commit(&docs[0].0, &docs[0].1, &reports[0]).unwrap();
+    let run: Vec<(&Document, &[u8], &[Report])> = order
+        .iter()
+        .map(|&i| (&docs[i].0, docs[i].1.as_slice(), reports[i].as_slice()))
+        .collect();
+    let out = in_one(&mut batched, &run).unwrap();
+    let duplicates: Vec<bool> = out.iter().map(|o| o.duplicate).collect();
+    let mut expected = vec![false; order.len()];
+    (expected[0], expected[order.len() - 1]) = (true, true);
+    assert_eq!(duplicates, expected);
+    for &i in std::iter::once(&0).chain(&order) {
+        single.commit(&docs[i].0, &docs[i].1, &reports[i]).unwrap();
+    }
+    let archived = batched.documents().unwrap();
+    assert_eq!(archived, single.documents().unwrap());
+    let names: Vec<&str> = archived.iter().map(|d| d.id.as_str()).collect();
+    let want: Vec<String> = (0..21).map(|i| format!("run{i}.txt")).collect();
+    assert_eq!(names, want, "each document once, in the run's order");
+    for (d, bytes) in &docs {
+        assert_eq!(batched.original(&d.sha256).unwrap().as_ref(), Some(bytes));
+    }
+    assert_eq!(unstamped(&batched), unstamped(&single));
+    let key = crate::SigningKey::from_bytes(&[7; 32]);
+    let signer = crate::Signer {
+        key: &key,
+        origin: "test",
+    };
+    batched.checkpoint(&signer).unwrap();
+    let report = batched.verify("test", &key.verifying_key()).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.leaves, 21, "one leaf per original");
+}
+
+#[test]
 fn visiting_pages_through_the_filtered_incidents_once_each() {
     each_backend(visiting_pages_through_the_filtered_incidents_once_each_on);
 }
