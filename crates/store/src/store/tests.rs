@@ -535,6 +535,20 @@ const POISON_POSTGRES: &str = "CREATE FUNCTION poison() RETURNS trigger AS $$
     END $$ LANGUAGE plpgsql;
     CREATE TRIGGER poison BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION poison();";
 
+/// Signs a checkpoint of the store's log, verifies the whole log against it (no
+/// problems allowed) and returns how many leaves it holds.
+fn verified_leaves(store: &mut dyn Store) -> u64 {
+    let key = crate::SigningKey::from_bytes(&[7; 32]);
+    let signer = crate::Signer {
+        key: &key,
+        origin: "test",
+    };
+    store.checkpoint(&signer).unwrap();
+    let report = store.verify("test", &key.verifying_key()).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    report.leaves
+}
+
 #[test]
 fn a_batch_commits_like_single_commits_and_rolls_back_a_failure_alone() {
     let poisoned = SqliteStore::in_memory().unwrap();
@@ -629,15 +643,7 @@ fn batch_commits_on(
         strip(single.incidents(&all).unwrap())
     );
     // The log holds the three originals and nothing of the failed one.
-    let key = crate::SigningKey::from_bytes(&[7; 32]);
-    let signer = crate::Signer {
-        key: &key,
-        origin: "test",
-    };
-    batched.checkpoint(&signer).unwrap();
-    let report = batched.verify("test", &key.verifying_key()).unwrap();
-    assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!(report.leaves, 3);
+    assert_eq!(verified_leaves(&mut *batched), 3);
 }
 
 #[test]
@@ -705,15 +711,7 @@ fn long_run_on<S: Store>(
         assert_eq!(batched.original(&d.sha256).unwrap().as_ref(), Some(bytes));
     }
     assert_eq!(unstamped(&batched), unstamped(&single));
-    let key = crate::SigningKey::from_bytes(&[7; 32]);
-    let signer = crate::Signer {
-        key: &key,
-        origin: "test",
-    };
-    batched.checkpoint(&signer).unwrap();
-    let report = batched.verify("test", &key.verifying_key()).unwrap();
-    assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!(report.leaves, 21, "one leaf per original");
+    assert_eq!(verified_leaves(&mut batched), 21, "one leaf per original");
 }
 
 #[test]
