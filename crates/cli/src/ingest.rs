@@ -806,6 +806,98 @@ pub fn parse_published(s: &str) -> Option<PartialDate> {
     }
 }
 
+/// `recount explain FILE`: reads a file as ingest would (decoding, HTML, sidecar), runs
+/// extraction with notes, and prints each sentence, each candidate event and the reports,
+/// without touching any database. `published` overrides the document's own date.
+pub fn explain_file(path: &std::path::Path, published: Option<&str>) -> anyhow::Result<bool> {
+    use anyhow::Context as _;
+    let items = read(path, 64 * 1024 * 1024, &Meta::default());
+    if items.is_empty() {
+        anyhow::bail!(
+            "{}: not a document recount reads (.txt, .md, .html, .json, .jsonl)",
+            path.display()
+        );
+    }
+    let mut ok = true;
+    for item in items {
+        let item = item.with_context(|| format!("reading {}", path.display()))?;
+        let r = match readable(&item) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{}: {e}", item.origin);
+                ok = false;
+                continue;
+            }
+        };
+        let date = match published {
+            Some(p) => Some(
+                parse_published(p)
+                    .with_context(|| format!("--published {p}: not a date (YYYY-MM-DD)"))?,
+            ),
+            None => r.meta.published.as_deref().and_then(parse_published),
+        };
+        let input = Input {
+            doc_id: &item.doc_id,
+            sha256: "0000000000000000",
+            text: &r.text,
+            title: r.meta.title.as_deref(),
+            published: date.filter(|p| p.day.is_some()).map(|p| p.first_day()),
+        };
+        let (reports, trace) = recount_extract::explain(&input);
+        println!("document {}", item.doc_id);
+        match date {
+            Some(d) => println!("published: {d}"),
+            None => println!("published: unknown"),
+        }
+        print!("{}", trace.render());
+        println!(
+            "
+reports: {}",
+            reports.len()
+        );
+        for (i, rep) in reports.iter().enumerate() {
+            let date = rep
+                .date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into());
+            let place = rep
+                .place
+                .as_ref()
+                .map(|p| {
+                    let name = p
+                        .name
+                        .clone()
+                        .or_else(|| p.name_en.clone())
+                        .unwrap_or_default();
+                    format!(
+                        "{name} {}",
+                        p.adcode.clone().unwrap_or_else(|| p.country.clone())
+                    )
+                })
+                .unwrap_or_else(|| "no place".into());
+            let counts: Vec<String> = rep
+                .claims
+                .iter()
+                .map(|c| format!("{} {}", c.kind.as_str(), c.value))
+                .collect();
+            println!(
+                "report {i}: {} {} · {date} · {place} · sector {} · mechanism {} · {}",
+                rep.kind.as_str(),
+                rep.title,
+                rep.sector.as_deref().unwrap_or("-"),
+                rep.mechanism.as_deref().unwrap_or("-"),
+                if counts.is_empty() {
+                    "no counts".to_string()
+                } else {
+                    counts.join(", ")
+                }
+            );
+        }
+        println!();
+    }
+    Ok(ok)
+}
+
 /// Reads one item and extracts its reports: the work the extraction threads do.
 fn prepare(item: Item, sha256: String) -> Result<Prepared, String> {
     let r = readable(&item)?;

@@ -100,6 +100,15 @@ enum Command {
     },
     /// Re-run extraction over every archived original, keeping reviewers' edits, merges and splits.
     Reextract,
+    /// Show how one file is read: each sentence with its date and fate, each candidate event
+    /// with its words, counts, place and the decision taken, then the reports. Stores nothing.
+    Explain {
+        /// The document (.txt, .md, .html, .json, .jsonl; a sidecar FILE.meta.json is read).
+        file: PathBuf,
+        /// The publication date to anchor relative dates (overrides the sidecar's).
+        #[arg(long)]
+        published: Option<String>,
+    },
     /// Sign a checkpoint of the tamper-evident log (when it grew) and print the latest.
     Checkpoint {
         /// Also print the verifier key a third party needs to check it.
@@ -285,6 +294,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open()?;
             search::reindex(store.as_ref(), &index)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { file, published } => {
+            let ok = ingest::explain_file(&file, published.as_deref())?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Show { id, format } => {
             let store = open()?;

@@ -336,13 +336,43 @@ static MONEY_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// True when a sentence speaks of many events at once (statistics, totals), so it
 /// tells no single incident.
 pub fn is_aggregate(sentence: &str) -> bool {
-    static EVENT_COUNT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)([2-9]|\d[\d,]+|[二两三四五六七八九十百千][一二两三四五六七八九十百千]*|(?-u:\b)(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|dozens of|hundreds of|numerous))\s*(?:[a-z-]+\s+){0,3}?(accidents|incidents|cases|strikes|protests|起|宗|次事故)")
-            .expect("event-count pattern")
-    });
+    aggregate_cue(sentence).is_some()
+}
+
+/// Counts of events ("three accidents", 5起, 两起事故): a sentence about several at once.
+static EVENT_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)([2-9]|\d[\d,]+|[二两三四五六七八九十百千][一二两三四五六七八九十百千]*|(?-u:\b)(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|dozens of|hundreds of|numerous))\s*(?:[a-z-]+\s+){0,3}?(accidents|incidents|cases|strikes|protests|起|宗|次事故)")
+        .expect("event-count pattern")
+});
+
+/// Words that tie a sentence's numbers to the one event told: 此次事故共造成, "the blast
+/// killed a total of". A statistics word beside them does not make the sentence a tally.
+static THIS_EVENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)此次|这次|本次|这起|该起|此起|该事故|事故共|事故已|事故造成|火灾共|火灾造成|中毒事件|the (?:accident|blast|explosion|fire|collapse|crash|attack) (?:killed|left|has killed)")
+        .expect("this-event pattern")
+});
+
+/// Why a sentence speaks of many events at once, if it does: a count of events, or a
+/// statistics word (统计, 全国, 今年以来, "every year", weight 2 in the lexicon) beside a
+/// number. Totals of one event (共有, 截至, "a total of", weight 1) are no such cue: "两车共有
+/// 7人，其中4人死亡" and "截至昨晚，已造成24人失踪" tell one event.
+pub fn aggregate_cue(sentence: &str) -> Option<String> {
+    if let Some(m) = EVENT_COUNT.find(sentence) {
+        return Some(m.as_str().to_string());
+    }
     let has_number = sentence.chars().any(|c| c.is_ascii_digit())
         || ["hundred", "thousand", "million", "万", "千"]
             .iter()
             .any(|w| sentence.contains(w));
-    (has_number && lexicon().has(sentence, "aggregate")) || EVENT_COUNT.is_match(sentence)
+    if !has_number {
+        return None;
+    }
+    let hit = lexicon()
+        .hits_in(sentence, &["aggregate"])
+        .into_iter()
+        .find(|h| h.entry.weight >= 2)?;
+    if THIS_EVENT.is_match(sentence) {
+        return None;
+    }
+    Some(sentence[hit.start..hit.end].to_string())
 }

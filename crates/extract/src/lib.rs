@@ -10,10 +10,14 @@
 //!    one event (a Chinese and an English paragraph, a lead and a later recap);
 //! 5. drop what is not an incident: statistics, opinion, runs with no event word.
 
+pub mod explain;
 pub mod figures;
 pub mod lexicon;
 pub mod orgs;
 pub mod segment;
+pub mod structure;
+
+pub use explain::{RunNote, SentenceNote, Trace};
 
 use chrono::NaiveDate;
 use lexicon::lexicon;
@@ -21,8 +25,10 @@ use recount_model::{
     ClaimDraft, FigureKind, IncidentType, Organization, PartialDate, Place, PlaceLevel, Report,
 };
 use recount_text::dates::{find_dates, find_years};
+use recount_text::normalize::simplified;
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// One document as extraction sees it.
@@ -38,8 +44,13 @@ pub struct Input<'a> {
 /// A candidate event while it is being assembled.
 #[derive(Debug, Clone)]
 struct Candidate {
+    /// The run's number, for the trace.
+    id: usize,
     section: usize,
+    /// The run's sentences, blanked and normalised, joined by spaces.
     text: String,
+    /// The sentences' byte ranges: the same in the original text.
+    spans: Vec<Range<usize>>,
     date: Option<PartialDate>,
     date_end: Option<PartialDate>,
     kind: Option<IncidentType>,
@@ -114,7 +125,55 @@ const FINANCIAL_COLLAPSE: &[&str] = &["collapse", "collapsed", "gave way", "倒�
 
 /// Extracts every event the document tells as a report.
 pub fn extract(input: &Input) -> Vec<Report> {
-    let text = input.text;
+    extract_traced(input, None)
+}
+
+/// Extracts the reports and says why: each sentence with its date and what became of
+/// it, each candidate event with its evidence and the decision taken. What `recount
+/// explain` prints. Costs a little more than [`extract`], which keeps no notes.
+pub fn explain(input: &Input) -> (Vec<Report>, Trace) {
+    let mut trace = Trace::default();
+    let reports = extract_traced(input, Some(&mut trace));
+    (reports, trace)
+}
+
+fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
+    let original = input.text;
+    // Matching reads simplified characters; offsets are those of the original, so
+    // quotes are cut from the original bytes.
+    let normalised = simplified(original);
+    let title_norm = input.title.map(simplified);
+    let title_norm = title_norm.as_deref();
+    let structure = structure::find(&normalised, title_norm, input.published);
+    let blanked = structure::blank(&normalised, &structure.spans);
+    let text: &str = &blanked;
+    // The dateline's date is the day the report was written: relative dates count from it.
+    let published = structure
+        .dateline_date
+        .filter(|d| d.day.is_some())
+        .map(|d| d.first_day())
+        .or(input.published);
+    if let Some(t) = trace.as_deref_mut() {
+        t.normalised = matches!(normalised, std::borrow::Cow::Owned(_));
+        t.anchor = published.map(|d| {
+            let why = if structure.dateline_date.is_some() {
+                "the dateline"
+            } else {
+                "the publication date"
+            };
+            format!("{d} ({why})")
+        });
+        t.parts = structure
+            .spans
+            .iter()
+            .map(|(p, r)| {
+                (
+                    p.as_str().to_string(),
+                    original[r.clone()].trim().to_string(),
+                )
+            })
+            .collect();
+    }
     let sections = segment::sections(text);
     let sentences = segment::all_sentences(text, &sections);
     let section_anchor: Vec<Option<NaiveDate>> = sections
@@ -122,9 +181,9 @@ pub fn extract(input: &Input) -> Vec<Report> {
         .map(|s| {
             s.heading_date
                 .as_deref()
-                .and_then(|d| find_dates(d, input.published).into_iter().next())
+                .and_then(|d| find_dates(d, published).into_iter().next())
                 .map(|m| m.end.unwrap_or(m.date).last_day())
-                .or(input.published)
+                .or(published)
         })
         .collect();
 
@@ -141,7 +200,7 @@ pub fn extract(input: &Input) -> Vec<Report> {
             }
         }
         if year_override.is_none() && LAST_YEAR.is_match(sentence) {
-            if let Some(p) = input.published {
+            if let Some(p) = published {
                 year_override = Some((chrono::Datelike::year(&p) - 1, s.paragraph + 1));
             }
         }
@@ -151,7 +210,32 @@ pub fn extract(input: &Input) -> Vec<Report> {
         let year = year_override.map(|(y, _)| y);
         let named = named_date(sentence, anchor, year).map(|(d, _)| d);
         let date = sentence_date(sentence, anchor, year).or(named.map(|d| (d, None)));
-        if figures::is_aggregate(sentence) {
+        let note_date = |d: &Option<(PartialDate, Option<PartialDate>)>| {
+            d.map(|(a, b)| match b {
+                Some(b) => format!("{a} to {b}"),
+                None => a.to_string(),
+            })
+        };
+        if let Some(cue) = figures::aggregate_cue(sentence) {
+            if let Some(t) = trace.as_deref_mut() {
+                t.sentences.push(SentenceNote {
+                    text: original[s.range.clone()].to_string(),
+                    date: note_date(&date),
+                    run: None,
+                    decision: format!("dropped: speaks of many events at once ({cue})"),
+                });
+            }
+            continue;
+        }
+        if let Some(cue) = background_cue(sentence) {
+            if let Some(t) = trace.as_deref_mut() {
+                t.sentences.push(SentenceNote {
+                    text: original[s.range.clone()].to_string(),
+                    date: note_date(&date),
+                    run: None,
+                    decision: format!("dropped: background, not the event ({cue})"),
+                });
+            }
             continue;
         }
         let new_paragraph = s.paragraph != last_paragraph;
@@ -176,14 +260,17 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 r.named = r.named.or(named);
                 r.text.push(' ');
                 r.text.push_str(sentence);
+                r.spans.push(s.range.clone());
                 if r.date_end.is_none() {
                     r.date_end = date.and_then(|(_, e)| e);
                 }
             }
         } else {
             runs.push(Candidate {
+                id: runs.len(),
                 section: s.section,
                 text: sentence.to_string(),
+                spans: vec![s.range.clone()],
                 date: date.map(|(d, _)| d),
                 date_end: date.and_then(|(_, e)| e),
                 kind: None,
@@ -199,32 +286,71 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 heading: sections[s.section].heading.clone(),
             });
         }
+        if let Some(t) = trace.as_deref_mut() {
+            let run = runs.len() - 1;
+            t.sentences.push(SentenceNote {
+                text: original[s.range.clone()].to_string(),
+                date: note_date(&date),
+                run: Some(run),
+                decision: if extend {
+                    format!("continues run {run}")
+                } else if opens_event {
+                    format!("starts run {run} (opens with its date)")
+                } else if new_paragraph {
+                    format!("starts run {run} (new paragraph)")
+                } else {
+                    format!("starts run {run} (another date or language)")
+                },
+            });
+        }
     }
 
     let geo = recount_geo::gazetteer();
     // An official notice (通报, a government or safety-committee release) speaks for the
     // authorities wherever a sentence names no one else.
-    let voice = match input.title {
+    let voice = match title_norm {
         Some(t) if OFFICIAL_TITLE.is_match(t) => recount_model::Speaker::Official,
         _ => recount_model::Speaker::Media,
     };
     let mut candidates: Vec<Candidate> = Vec::new();
     for mut c in runs {
+        let mut note = RunNote {
+            run: c.id,
+            date: c.date.map(|d| d.to_string()),
+            ..RunNote::default()
+        };
         // The lead sentence says what happened that day; what follows is often
         // background (the accident a protest is about). Read the lead first.
         let lead = &c.text[..c.lead.min(c.text.len())];
         c.kind = classify(lead)
             .filter(|k| has_strong(lead, *k))
             .or_else(|| classify(&c.text));
-        let Some(kind) = c.kind else { continue };
+        if trace.is_some() {
+            note.evidence = type_hits_named(&c.text);
+        }
+        let Some(kind) = c.kind else {
+            note.decision = "dropped: no event word".into();
+            push_run(&mut trace, note);
+            continue;
+        };
+        note.kind = Some(kind.as_str().to_string());
+        if kind == IncidentType::Accident {
+            if let Some(word) = natural_hazard_only(&c.text) {
+                note.decision =
+                    format!("dropped: a natural disaster ({word}) with no workplace named");
+                push_run(&mut trace, note);
+                continue;
+            }
+        }
         if kind == IncidentType::Accident && c.named.is_some() {
             c.date = c.named;
             c.date_end = None;
         }
         let collective = matches!(kind, IncidentType::Strike | IncidentType::Protest);
         let mut claims: Vec<ClaimDraft> = Vec::new();
-        for sentence in split_again(&c.text) {
-            for claim in figures::claims(sentence, collective, voice) {
+        for r in &c.spans {
+            for mut claim in figures::claims(&text[r.clone()], collective, voice) {
+                claim.quote = original[r.clone()].trim().to_string();
                 if !claims
                     .iter()
                     .any(|x| x.kind == claim.kind && x.value == claim.value)
@@ -234,6 +360,10 @@ pub fn extract(input: &Input) -> Vec<Report> {
             }
         }
         c.strong = has_strong(&c.text, kind);
+        note.claims = claims
+            .iter()
+            .map(|x| format!("{} {}", x.kind.as_str(), x.value))
+            .collect();
         // Weak evidence (a death word alone) makes an event only with a count.
         if !c.strong
             && !claims.iter().any(|x| {
@@ -246,6 +376,11 @@ pub fn extract(input: &Input) -> Vec<Report> {
                 )
             })
         {
+            note.decision = format!(
+                "dropped: only weak words for {} and no count",
+                kind.as_str()
+            );
+            push_run(&mut trace, note);
             continue;
         }
         c.claims = claims;
@@ -264,25 +399,96 @@ pub fn extract(input: &Input) -> Vec<Report> {
             context.push(h);
         }
         context.push(&section_text);
-        if let Some(t) = input.title {
+        if let Some(t) = title_norm {
             context.push(t);
         }
         if let Some(loc) = geo.locate_excluding(&c.text, &exclude, &context) {
             c.place_uncertain = loc.uncertain;
             c.place = Some(loc.place);
         }
+        note.place = c.place.as_ref().map(place_label);
+        note.decision = "candidate event".into();
+        push_run(&mut trace, note);
         c.continuation = CONTINUING.is_match(&c.text);
         candidates.push(c);
     }
 
-    let candidates = attach_undated(candidates);
-    let candidates = join_tellings(candidates);
-    candidates
-        .into_iter()
-        .filter(|c| c.date.is_some() && (c.place.is_some() || !c.claims.is_empty()))
-        .enumerate()
-        .map(|(i, c)| to_report(input, i, c))
-        .collect()
+    let candidates = attach_undated(candidates, &mut trace);
+    let candidates = join_tellings(candidates, &mut trace);
+    let candidates = join_follow_ups(candidates, &mut trace);
+    let mut reports = Vec::new();
+    for c in candidates {
+        if c.date.is_none() || (c.place.is_none() && c.claims.is_empty()) {
+            if let Some(t) = trace.as_deref_mut() {
+                let why = if c.date.is_none() {
+                    "no date"
+                } else {
+                    "neither a place nor a count"
+                };
+                t.decide(c.id, format!("dropped: {why}"));
+            }
+            continue;
+        }
+        let index = reports.len();
+        if let Some(t) = trace.as_deref_mut() {
+            t.decide(c.id, format!("report {index}"));
+        }
+        reports.push(to_report(input, original, index, c));
+    }
+    reports
+}
+
+fn push_run(trace: &mut Option<&mut Trace>, note: RunNote) {
+    if let Some(t) = trace.as_deref_mut() {
+        t.runs.push(note);
+    }
+}
+
+fn place_label(p: &Place) -> String {
+    let name = p
+        .name
+        .clone()
+        .or_else(|| p.name_en.clone())
+        .unwrap_or_default();
+    match &p.adcode {
+        Some(a) => format!("{name} ({a})"),
+        None => format!("{name} ({})", p.country),
+    }
+}
+
+/// Background told with a date: an official's career, a firm's or a mine's history, a
+/// licence — "2015年起任…局长", "该矿2001年被列为高瓦斯矿井", "founded in 1998".
+static BACKGROUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:[0-9]{4}年(?:[0-9]{1,2}月)?|(?-u:\b)(?:in|since) [0-9]{4}(?-u:\b))[^，。,;；]{0,14}?(?:起任|起担任|任职|担任|出任|调任|升任|退休|毕业|出生|成立|建成|始建|投产|被列为|被评为|获评|入选|取得|获得.{0,6}证|was appointed|became|retired|graduated|was born|was founded|was established|was listed)")
+        .expect("background pattern")
+});
+
+/// The background cue of a sentence that tells no event of its own (no decisive type
+/// word beside the cue).
+fn background_cue(sentence: &str) -> Option<String> {
+    let m = BACKGROUND.find(sentence)?;
+    if type_hits(sentence).iter().any(|(_, w)| *w >= 3) {
+        return None;
+    }
+    Some(m.as_str().to_string())
+}
+
+/// Natural hazards: no incident unless a workplace is named (PRODUCT.md's type policy).
+static NATURAL_HAZARD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)地震|余震|震级|震中|里氏|海啸|台风|飓风|洪灾|山洪|earthquake|quake|tsunami|aftershock|typhoon|hurricane|cyclone")
+        .expect("natural hazard pattern")
+});
+
+/// Workplaces that make an accident of a natural disaster's damage.
+static WORKPLACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)煤矿|矿井|井下|矿山|工厂|厂房|车间|工地|化工|电站|mine|colliery|factory|plant|construction site|workshop")
+        .expect("workplace pattern")
+});
+
+/// The hazard word when a run tells a natural disaster with no workplace in it.
+fn natural_hazard_only(text: &str) -> Option<String> {
+    let m = NATURAL_HAZARD.find(text)?;
+    (!WORKPLACE.is_match(text)).then(|| m.as_str().to_string())
 }
 
 /// The year of the event a "same year as …" phrase points to: the earlier run whose
@@ -344,6 +550,12 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Za-z .]+)?,\s*$").expect("dateline pattern")
 });
 
+/// Words that say the event begun at a date still goes on.
+static ONGOING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)持续|一直|仍在|至今|连续|ongoing|continu|has been|have been|every day")
+        .expect("ongoing pattern")
+});
+
 /// Day words that refer to the date of the sentence before.
 const ANAPHORIC_DAYS: &[&str] = &[
     "当天",
@@ -402,10 +614,24 @@ fn sentence_date(
                     .starts_with(['—', '–', '-', '('].as_slice());
             // A birth date, a dateline, or a date that only bounds a span ("since
             // September", 自去年以来, "as of") is not the date of the event told.
-            let reference = ["出生", "电", "以来", "后", "报道", "的报道", "刊"]
-                .iter()
-                .any(|w| after.trim_start().starts_with(w))
-                || REFERENCE_BEFORE.iter().any(|w| before.ends_with(w));
+            // "自3月2日起，工人持续停工": the start of an event that goes on is its date.
+            let ongoing_start = ["since", "自", "从"].iter().any(|w| before.ends_with(w))
+                && ONGOING.is_match(after);
+            let reference = [
+                "出生",
+                "电",
+                "讯",
+                "消息",
+                "信息",
+                "以来",
+                "后",
+                "报道",
+                "的报道",
+                "刊",
+            ]
+            .iter()
+            .any(|w| after.trim_start().starts_with(w))
+                || (REFERENCE_BEFORE.iter().any(|w| before.ends_with(w)) && !ongoing_start);
             // "That day", 当天, 次日 point back to the date just told: the same event.
             let anaphoric = m.relative
                 && ANAPHORIC_DAYS
@@ -435,11 +661,13 @@ static REFERENCED_ACCIDENT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The type words of a run with their weights, after discounting what tells no event
 /// here: a financial "collapse", a threatened or negated event, an accident referred to
-/// by its date.
-fn type_hits(text: &str) -> Vec<(IncidentType, u32)> {
+/// by its date. Each hit with its byte span.
+fn type_hits_at(text: &str) -> Vec<(IncidentType, u32, Range<usize>)> {
     let structural = STRUCTURE.is_match(text);
+    // "发生一起交通事故" after a date tells the event; "在10月14日爆炸事故中遇难的矿工" refers to it.
     let referenced: Vec<(usize, usize)> = REFERENCED_ACCIDENT
         .find_iter(text)
+        .filter(|m| !OCCURRED.is_match(m.as_str()))
         .map(|m| (m.start(), m.end()))
         .collect();
     lexicon()
@@ -455,8 +683,29 @@ fn type_hits(text: &str) -> Vec<(IncidentType, u32)> {
                 || (kind == IncidentType::Accident
                     && referenced.iter().any(|(s, e)| *s <= h.start && h.end <= *e));
             let weight = if discounted { 0 } else { h.entry.weight };
-            Some((kind, weight))
+            Some((kind, weight, h.start..h.end))
         })
+        .collect()
+}
+
+/// Verbs of occurrence: a date followed by one of these tells the event itself.
+static OCCURRED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)发生|突发|出现|造成|致使|相撞|起火|occurred|happened|broke out|took place")
+        .expect("occurred pattern")
+});
+
+fn type_hits(text: &str) -> Vec<(IncidentType, u32)> {
+    type_hits_at(text)
+        .into_iter()
+        .map(|(k, w, _)| (k, w))
+        .collect()
+}
+
+/// The type words of a run as the trace shows them: `type:word(weight)`.
+fn type_hits_named(text: &str) -> Vec<String> {
+    type_hits_at(text)
+        .into_iter()
+        .map(|(k, w, r)| format!("{}:{}({w})", k.as_str(), &text[r]))
         .collect()
 }
 
@@ -486,6 +735,10 @@ fn classify(text: &str) -> Option<IncidentType> {
         if scores.get(&IncidentType::Accident).copied().unwrap_or(0) <= scores[&k] {
             return Some(k);
         }
+    }
+    // A bombing's explosion and a gunman's victims are an attack, not an accident.
+    if scores.get(&IncidentType::Crime).copied().unwrap_or(0) >= 3 {
+        return Some(IncidentType::Crime);
     }
     scores
         .into_iter()
@@ -534,14 +787,6 @@ fn has_strong(text: &str, kind: IncidentType) -> bool {
     type_hits(text).iter().any(|(k, w)| *k == kind && *w >= 3)
 }
 
-/// Sentences of a run's text again (runs join sentences with a space).
-fn split_again(text: &str) -> Vec<&str> {
-    segment::sentences(text, 0..text.len())
-        .into_iter()
-        .map(|r| &text[r])
-        .collect()
-}
-
 fn places_agree(a: &Option<Place>, b: &Option<Place>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => {
@@ -570,6 +815,7 @@ fn place_depth(p: &Option<Place>) -> (bool, PlaceLevel, bool) {
 fn absorb(into: &mut Candidate, from: Candidate) {
     into.text.push(' ');
     into.text.push_str(&from.text);
+    into.spans.extend(from.spans);
     for c in from.claims {
         if !into
             .claims
@@ -607,7 +853,7 @@ fn absorb(into: &mut Candidate, from: Candidate) {
 /// Undated runs continue the nearest earlier dated event of their type in the same
 /// section (else the next one); "still ongoing" runs extend it. Runs with nothing to
 /// continue are dropped: an undated claim cannot be placed in time.
-fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
+fn attach_undated(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec<Candidate> {
     let mut kept: Vec<Candidate> = Vec::new();
     let mut pending: Vec<Candidate> = Vec::new();
     for c in cands {
@@ -636,6 +882,7 @@ fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
             pending = rest;
             let mut c = c;
             for p in lead {
+                note_join(trace, p.id, c.id, "an undated run leading into it");
                 absorb(&mut c, p);
             }
             kept.push(c);
@@ -651,6 +898,14 @@ fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
         });
         match target {
             Some(t) => {
+                let why = if continuing {
+                    "it goes on (a later date of the same event)"
+                } else if refers_back {
+                    "it refers back to the event"
+                } else {
+                    "undated, it continues the event before it"
+                };
+                note_join(trace, c.id, t.id, why);
                 let mut c = c;
                 if refers_back && !places_agree(&t.place, &c.place) {
                     c.place = None;
@@ -675,7 +930,7 @@ fn attach_undated(cands: Vec<Candidate>) -> Vec<Candidate> {
 
 /// Joins the tellings of one event within a document (a Chinese and an English
 /// paragraph, a lead and a later recap): same type, same day, agreeing places.
-fn join_tellings(cands: Vec<Candidate>) -> Vec<Candidate> {
+fn join_tellings(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     for c in cands {
         let same = out.iter_mut().find(|o| {
@@ -690,11 +945,67 @@ fn join_tellings(cands: Vec<Candidate>) -> Vec<Candidate> {
                 && !(o.place.is_none() != c.place.is_none() && o.section != c.section)
         });
         match same {
-            Some(o) => absorb(o, c),
+            Some(o) => {
+                note_join(
+                    trace,
+                    c.id,
+                    o.id,
+                    "another telling of the same day and place",
+                );
+                absorb(o, c)
+            }
             None => out.push(c),
         }
     }
     out
+}
+
+/// Days after an event within which a run of the same type, place and site in the same
+/// document is its aftermath (victims who died in hospital, more poisoned, the fire put
+/// out next morning), not another event.
+const FOLLOW_UP_DAYS: i64 = 3;
+
+/// Joins the follow-ups of an event told later in the same document: same type, agreeing
+/// place and sites, a date up to [`FOLLOW_UP_DAYS`] after it. A list of events names
+/// other places or sites, and keeps them apart.
+fn join_follow_ups(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for c in cands {
+        let same = out.iter_mut().find(|o| {
+            o.kind == c.kind
+                && match (o.date, c.date) {
+                    (Some(a), Some(b)) => {
+                        a.precision() == b.precision() && b >= a && b.gap_days(&a) <= FOLLOW_UP_DAYS
+                    }
+                    _ => false,
+                }
+                && places_agree(&o.place, &c.place)
+                && (c.keys.is_empty()
+                    || o.keys.is_empty()
+                    || c.keys.iter().any(|k| o.keys.contains(k)))
+        });
+        match same {
+            Some(o) => {
+                note_join(
+                    trace,
+                    c.id,
+                    o.id,
+                    "its aftermath, told days later in the same report",
+                );
+                let date = o.date;
+                absorb(o, c);
+                o.date = date;
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn note_join(trace: &mut Option<&mut Trace>, from: usize, into: usize, why: &str) {
+    if let Some(t) = trace.as_deref_mut() {
+        t.decide(from, format!("joined run {into}: {why}"));
+    }
 }
 
 fn lang_of(text: &str) -> &'static str {
@@ -759,7 +1070,7 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn to_report(input: &Input, index: usize, c: Candidate) -> Report {
+fn to_report(input: &Input, original: &str, index: usize, c: Candidate) -> Report {
     let kind = c.kind.unwrap_or(IncidentType::Other);
     let sector = facet(&c.text, "sector");
     let mechanism = (kind == IncidentType::Accident)
@@ -779,7 +1090,15 @@ fn to_report(input: &Input, index: usize, c: Candidate) -> Report {
             c.place.as_ref(),
         ),
     };
-    let quote: String = c.text.chars().take(600).collect();
+    let quote: String = c
+        .spans
+        .iter()
+        .map(|r| original[r.clone()].trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(600)
+        .collect();
     Report {
         key: format!("{}:{index}", &input.sha256[..input.sha256.len().min(16)]),
         doc: input.doc_id.to_string(),

@@ -458,7 +458,15 @@ static SHAPES: LazyLock<Vec<(Regex, Shape, Trigger)>> = LazyLock::new(|| {
         ),
         (
             re(&format!(
-                r"(?P<w>大前天|前天|昨天|昨日|昨晚|昨夜|今天|今日|今晨|今早|今晚|今夜|明天|明日)(?:{CN_TOD})?"
+                r"(?P<w>大前天|前天|前日|昨天|昨日|昨晚|昨夜|昨晨|昨早|今天|今日|今晨|今早|今晚|今夜|明天|明日)(?:{CN_TOD})?"
+            )),
+            cn_rel_day,
+            Trigger::Whole,
+        ),
+        // 今（30）日上午: the day of the month written inside "today".
+        (
+            re(&format!(
+                r"(?P<w>今){SP}[(（]{SP}[0-9０-９]{{1,2}}{SP}[)）]{SP}日(?:{CN_TOD})?"
             )),
             cn_rel_day,
             Trigger::Whole,
@@ -988,8 +996,8 @@ fn cn_rel_day(c: &Caps, text: &str, anchor: Option<NaiveDate>) -> Option<Cand> {
     }
     let offset = match w {
         "大前天" => -3,
-        "前天" => -2,
-        "昨天" | "昨日" | "昨晚" | "昨夜" => -1,
+        "前天" | "前日" => -2,
+        "昨天" | "昨日" | "昨晚" | "昨夜" | "昨晨" | "昨早" => -1,
         "明天" | "明日" => 1,
         _ => 0,
     };
@@ -1772,6 +1780,13 @@ mod tests {
         check("昨日", a, &[rel("昨日", ymd(2025, 11, 18))]);
         check("Yesterday", a, &[rel("Yesterday", ymd(2025, 11, 18))]);
         check("前天", a, &[rel("前天", ymd(2025, 11, 17))]);
+        check("前日下午", a, &[rel("前日下午", ymd(2025, 11, 17))]);
+        check("昨晨6点", a, &[rel("昨晨", ymd(2025, 11, 18))]);
+        check(
+            "今（19）日上午",
+            a,
+            &[rel("今（19）日上午", ymd(2025, 11, 19))],
+        );
         check("本周三", a, &[rel("本周三", ymd(2025, 11, 19))]);
         check("这周五", a, &[rel("这周五", ymd(2025, 11, 21))]);
         check(

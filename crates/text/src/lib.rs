@@ -7,4 +7,5 @@
 pub mod dates;
 pub mod decode;
 pub mod html;
+pub mod normalize;
 pub mod numbers;
