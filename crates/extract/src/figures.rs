@@ -44,7 +44,11 @@ const AFTER_CUES: &[(FigureKind, &[&str])] = &[
     ),
     (
         FigureKind::Injured,
-        &["受伤", "伤", "injured", "injuries", "wounded", "hurt"],
+        &[
+            "受伤", "伤", "injured", "injuries", "wounded", "hurt", // poisoned people are injured
+            "中毒", "发病", "不适", "症状", "住院", "入院", "就医", "就诊", "poisoned",
+            "fell ill", "hospitalised", "hospitalized",
+        ],
     ),
     (
         FigureKind::Missing,
@@ -167,8 +171,24 @@ fn kind_of_cue(cue: &str) -> Option<FigureKind> {
     }
 }
 
+/// Death words right after a poisoning word: 中毒死亡 counts the dead, not the poisoned.
+const DIED_OF: &[&str] = &["死亡", "身亡", "致死", "遇难", "died", " death"];
+
 /// The nearest category word in `after`, with its position.
 fn first_cue(after: &str) -> Option<(usize, FigureKind)> {
+    let (at, kind) = nearest_cue(after)?;
+    let rest = &after[at..];
+    for poison in ["中毒", "poisoned"] {
+        if let Some(tail) = rest.strip_prefix(poison) {
+            if DIED_OF.iter().any(|d| tail.trim_start().starts_with(d.trim_start())) {
+                return Some((at, FigureKind::Dead));
+            }
+        }
+    }
+    Some((at, kind))
+}
+
+fn nearest_cue(after: &str) -> Option<(usize, FigureKind)> {
     let lower = after.to_lowercase();
     let mut best: Option<(usize, FigureKind)> = None;
     for (kind, cues) in AFTER_CUES {
@@ -219,12 +239,17 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         .filter(|n| !NOT_PEOPLE.is_match(&sentence[n.span.end..]))
         .collect();
     let mut out = Vec::new();
+    let mut severities: Vec<i64> = Vec::new();
     for (i, n) in numbers.iter().enumerate() {
         let stop = numbers
             .get(i + 1)
             .map_or(sentence.len(), |next| next.span.start);
         let after = &sentence[n.span.end..stop];
         let before = &sentence[..n.span.start];
+        // 拨打120, 110指挥中心, 119接警: emergency numbers, not counts.
+        if is_hotline(before, after) {
+            continue;
+        }
         let kind = BEFORE_CUE
             .captures(before)
             .and_then(|c| kind_of_cue(&c[1]))
@@ -256,6 +281,9 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         } else {
             kind
         };
+        if kind == FigureKind::Injured && SEVERITY.is_match(after) {
+            severities.push(n.quantity.value);
+        }
         let disputed = disputes
             .iter()
             .any(|&d| d <= n.span.start && n.span.start - d <= 64);
@@ -293,6 +321,51 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
             }
         }
     }
+    // "3人重伤、4人轻伤，28人轻微伤": the injured are the sum of the grades.
+    if severities.len() >= 2 {
+        let sum: i64 = severities.iter().sum();
+        let largest = out
+            .iter()
+            .filter(|c| c.kind == FigureKind::Injured)
+            .map(|c| c.value)
+            .max()
+            .unwrap_or(0);
+        if sum > largest {
+            out.push(ClaimDraft {
+                kind: FigureKind::Injured,
+                value: sum,
+                qualifier: Qualifier::Exact,
+                value_max: None,
+                attributed_to: speaker,
+                disputed: false,
+                quote: sentence.trim().to_string(),
+            });
+        }
+    }
+    // "女孩不幸身亡", "致周某当场死亡": one victim named without a numeral.
+    for m in SINGULAR_ZH.captures_iter(sentence) {
+        let gap = m.name("gap").map_or("", |g| g.as_str());
+        if ["未", "无", "没有", "不会"].iter().any(|w| gap.contains(w)) {
+            continue;
+        }
+        let verb = &m["verb"];
+        let kind = if verb.contains('伤') {
+            FigureKind::Injured
+        } else {
+            FigureKind::Dead
+        };
+        if !out.iter().any(|c| c.kind == kind) {
+            out.push(ClaimDraft {
+                kind,
+                value: 1,
+                qualifier: Qualifier::Exact,
+                value_max: None,
+                attributed_to: speaker,
+                disputed: false,
+                quote: sentence.trim().to_string(),
+            });
+        }
+    }
     for m in SINGULAR.captures_iter(sentence) {
         let kind = kind_of_cue(&m[1]).or_else(|| first_cue(&m[1]).map(|(_, k)| k));
         if let Some(kind) = kind {
@@ -325,6 +398,30 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         });
     }
     out
+}
+
+/// Grades of injury after a count: 重伤, 轻伤, 轻微伤 (added up), "seriously injured".
+static SEVERITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:人|名|位)?\s*(?:受)?(?:重伤|轻伤|轻微伤|重度烧伤|轻度烧伤|seriously injured|slightly injured|critically injured)")
+        .expect("severity pattern")
+});
+
+/// One named or described victim and what befell them, with no numeral: 女孩不幸身亡,
+/// 致周某当场死亡, 面包车司机受轻伤.
+static SINGULAR_ZH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:女孩|男孩|司机|驾驶员|驾驶人|乘客|行人|男子|女子|老人|老太|老汉|妇女|儿童|孩子|小孩|学生|工人|少女|少年|民工|环卫工人?|村民|游客|骑车人|车主|船员|矿工|职工|员工|店主|\p{Han}某)(?P<gap>[^，。；,;！？0-9０-９一二两三四五六七八九十几多]{0,6}?)(?P<verb>当场死亡|当场身亡|不幸身亡|不幸遇难|抢救无效死亡|不治身亡|被撞身亡|死亡|身亡|遇难|丧生|殒命|受轻伤|受重伤|受伤|被烧伤|烧伤)")
+        .expect("Chinese singular pattern")
+});
+
+/// An emergency number (120, 110, 119, 122) dialled or answering, not a count of people.
+fn is_hotline(before: &str, after: &str) -> bool {
+    let b = before.trim_end();
+    ["拨打", "打", "呼叫", "报警", "dialled", "dialed", "called"]
+        .iter()
+        .any(|w| b.ends_with(w))
+        || ["急救", "救护", "指挥中心", "接警", "报警", "出警", "ambulance", "emergency"]
+            .iter()
+            .any(|w| after.trim_start().starts_with(w))
 }
 
 /// Words that make a smaller sum the subject of a case: owed, lost, taken.

@@ -975,31 +975,50 @@ fn join_follow_ups(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec
             o.kind == c.kind
                 && match (o.date, c.date) {
                     (Some(a), Some(b)) => {
-                        a.precision() == b.precision() && b >= a && b.gap_days(&a) <= FOLLOW_UP_DAYS
+                        a.precision() == b.precision() && b.gap_days(&a) <= FOLLOW_UP_DAYS
                     }
                     _ => false,
                 }
-                && places_agree(&o.place, &c.place)
+                && same_province(&o.place, &c.place)
                 && (c.keys.is_empty()
                     || o.keys.is_empty()
                     || c.keys.iter().any(|k| o.keys.contains(k)))
         });
         match same {
             Some(o) => {
-                note_join(
-                    trace,
-                    c.id,
-                    o.id,
-                    "its aftermath, told days later in the same report",
+                note_join(trace, c.id, o.id, "the same event told again days apart in one report");
+                let (first, last) = match (o.date, c.date) {
+                    (Some(a), Some(b)) if b < a => (Some(b), Some(a)),
+                    (a, b) => (a, b),
+                };
+                let collective = matches!(
+                    o.kind,
+                    Some(IncidentType::Strike | IncidentType::Protest)
                 );
-                let date = o.date;
                 absorb(o, c);
-                o.date = date;
+                o.date = first;
+                if collective && last != first {
+                    o.date_end = o.date_end.max(last);
+                }
             }
             None => out.push(c),
         }
     }
     out
+}
+
+/// Both places lie in one province (or one country abroad), or one is unknown.
+fn same_province(a: &Option<Place>, b: &Option<Place>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.country.eq_ignore_ascii_case(&b.country)
+                && match (&a.adcode, &b.adcode) {
+                    (Some(x), Some(y)) => x.get(..2) == y.get(..2),
+                    _ => true,
+                }
+        }
+        _ => true,
+    }
 }
 
 fn note_join(trace: &mut Option<&mut Trace>, from: usize, into: usize, why: &str) {
