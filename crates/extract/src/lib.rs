@@ -312,6 +312,7 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         Some(t) if OFFICIAL_TITLE.is_match(t) => recount_model::Speaker::Official,
         _ => recount_model::Speaker::Media,
     };
+    let title_kind = title_norm.and_then(classify);
     let mut candidates: Vec<Candidate> = Vec::new();
     for mut c in runs {
         let mut note = RunNote {
@@ -332,6 +333,16 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             note.decision = "dropped: no event word".into();
             push_run(&mut trace, note);
             continue;
+        };
+        // Under a headline of an attack, the explosion told below is the attack.
+        let kind = if kind == IncidentType::Accident
+            && title_kind == Some(IncidentType::Crime)
+            && !WORKPLACE.is_match(&c.text)
+        {
+            c.kind = Some(IncidentType::Crime);
+            IncidentType::Crime
+        } else {
+            kind
         };
         note.kind = Some(kind.as_str().to_string());
         if kind == IncidentType::Accident {
