@@ -45,9 +45,24 @@ const AFTER_CUES: &[(FigureKind, &[&str])] = &[
     (
         FigureKind::Injured,
         &[
-            "受伤", "伤", "injured", "injuries", "wounded", "hurt", // poisoned people are injured
-            "中毒", "发病", "不适", "症状", "住院", "入院", "就医", "就诊", "poisoned",
-            "fell ill", "hospitalised", "hospitalized",
+            "受伤",
+            "伤",
+            "injured",
+            "injuries",
+            "wounded",
+            "hurt", // poisoned people are injured
+            "中毒",
+            "发病",
+            "不适",
+            "症状",
+            "住院",
+            "入院",
+            "就医",
+            "就诊",
+            "poisoned",
+            "fell ill",
+            "hospitalised",
+            "hospitalized",
         ],
     ),
     (
@@ -180,7 +195,10 @@ fn first_cue(after: &str) -> Option<(usize, FigureKind)> {
     let rest = &after[at..];
     for poison in ["中毒", "poisoned"] {
         if let Some(tail) = rest.strip_prefix(poison) {
-            if DIED_OF.iter().any(|d| tail.trim_start().starts_with(d.trim_start())) {
+            if DIED_OF
+                .iter()
+                .any(|d| tail.trim_start().starts_with(d.trim_start()))
+            {
                 return Some((at, FigureKind::Dead));
             }
         }
@@ -419,9 +437,18 @@ fn is_hotline(before: &str, after: &str) -> bool {
     ["拨打", "打", "呼叫", "报警", "dialled", "dialed", "called"]
         .iter()
         .any(|w| b.ends_with(w))
-        || ["急救", "救护", "指挥中心", "接警", "报警", "出警", "ambulance", "emergency"]
-            .iter()
-            .any(|w| after.trim_start().starts_with(w))
+        || [
+            "急救",
+            "救护",
+            "指挥中心",
+            "接警",
+            "报警",
+            "出警",
+            "ambulance",
+            "emergency",
+        ]
+        .iter()
+        .any(|w| after.trim_start().starts_with(w))
 }
 
 /// Words that make a smaller sum the subject of a case: owed, lost, taken.

@@ -997,15 +997,18 @@ fn join_follow_ups(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec
         });
         match same {
             Some(o) => {
-                note_join(trace, c.id, o.id, "the same event told again days apart in one report");
+                note_join(
+                    trace,
+                    c.id,
+                    o.id,
+                    "the same event told again days apart in one report",
+                );
                 let (first, last) = match (o.date, c.date) {
                     (Some(a), Some(b)) if b < a => (Some(b), Some(a)),
                     (a, b) => (a, b),
                 };
-                let collective = matches!(
-                    o.kind,
-                    Some(IncidentType::Strike | IncidentType::Protest)
-                );
+                let collective =
+                    matches!(o.kind, Some(IncidentType::Strike | IncidentType::Protest));
                 absorb(o, c);
                 o.date = first;
                 if collective && last != first {

@@ -309,7 +309,7 @@ fn cue(g: &Gazetteer, text: &str, m: &Found) -> i64 {
             return SITE_SCORE;
         }
     } else {
-        if g.lex.origin_zh.iter().any(|w| before.ends_with(w.as_str()))
+        if g.lex.origin_zh.iter().any(|w| origin_chain(before, w))
             || g.lex
                 .origin_after_zh
                 .iter()
@@ -322,6 +322,32 @@ fn cue(g: &Gazetteer, text: &str, m: &Found) -> i64 {
         }
     }
     0
+}
+
+/// `before` ends with the origin word `w`, or with `w` and at most six characters of
+/// names that follow it without a break (来自河南省|信阳市, 开往承德|县).
+fn origin_chain(before: &str, w: &str) -> bool {
+    if before.ends_with(w) {
+        return true;
+    }
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(6 + w.chars().count())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    match tail.rfind(w) {
+        Some(at) => {
+            let gap = &tail[at + w.len()..];
+            !gap.is_empty()
+                && gap
+                    .chars()
+                    .all(|c| crate::scan::is_cjk(c) && !"的和与及、".contains(c))
+        }
+        None => false,
+    }
 }
 
 /// Support for `unit` from names elsewhere: the heaviest mention of each ancestor (a named
@@ -364,6 +390,10 @@ fn resolve(g: &Gazetteer, t: &Text, pool: &[Named], ti: usize, mi: usize) -> Opt
         support: u32,
         why: &'static str,
     }
+    let suffixed = !m.latin
+        && ["县", "区", "市", "旗"]
+            .iter()
+            .any(|x| t.text[m.end..].starts_with(x));
     let mut accepted: Vec<Candidate> = Vec::new();
     for c in &m.units {
         let depth = g.depth[c.unit as usize];
@@ -382,6 +412,12 @@ fn resolve(g: &Gazetteer, t: &Text, pool: &[Named], ti: usize, mi: usize) -> Opt
             }
         } else if depth <= 2 && upper == 1 {
             "the only province or prefecture of that name"
+        } else if depth == 3 && c.kind == NameKind::Stem && m.units.len() == 1 && suffixed {
+            // 密云县 for today's 密云区: hundreds of counties became districts or cities,
+            // and older reports keep the old suffix.
+            "a county named with an administrative suffix"
+        } else if depth == 3 && c.kind == NameKind::Stem && m.units.len() == 1 && !m.latin {
+            "the only unit of that name"
         } else {
             continue;
         };
