@@ -40,6 +40,9 @@ const AFTER_CUES: &[(FigureKind, &[&str])] = &[
             "perished",
             "bodies",
             "were killed",
+            "没有生命体征",
+            "无生命体征",
+            "生命体征消失",
         ],
     ),
     (
@@ -93,7 +96,7 @@ const AFTER_CUES: &[(FigureKind, &[&str])] = &[
 
 /// Words right before a number that say what it counts ("the deaths of 12 miners").
 static BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(deaths? of|killing|killed|murder of|murdered|death toll (?:of|rose to|reached|climbed to|to|at|is|was)|toll (?:rose|climbed) to|injuries to|injuring|injured|arrested|detaining|detained|trapping|trapped|带走了?|抓走了?|拘留了?|逮捕了?|刑拘了?|死亡|遇难|身亡|遇难人数(?:为|达|升至)?|死亡人数(?:为|达|升至)?)\s*$")
+    Regex::new(r"(?i)(deaths? of|killing|killed|murder of|murdered|death toll (?:of|rose to|reached|climbed to|to|at|is|was)|toll (?:rose|climbed) to|injuries to|injuring|injured|arrested|detaining|detained|trapping|trapped|带走了?|抓走了?|拘留了?|逮捕了?|刑拘了?|死亡|遇难|身亡|遇难人数(?:为|达|升至)?|死亡人数(?:为|达|升至)?|(?:中毒|受伤|死亡|遇难)(?:人数|学生|者|人员|患者|工人|员工)?(?:已经?|已)?(?:增至|增加到|增加至|上升到|上升至|升至|达到|达))\s*$")
         .expect("before-cue pattern")
 });
 
@@ -172,7 +175,7 @@ fn kind_of_cue(cue: &str) -> Option<FigureKind> {
         || cue.contains("死亡")
     {
         Some(FigureKind::Dead)
-    } else if cue.contains("injur") {
+    } else if cue.contains("injur") || cue.contains("中毒") || cue.contains("受伤") {
         Some(FigureKind::Injured)
     } else if ["arrest", "detain", "带走", "抓走", "拘留", "逮捕", "刑拘"]
         .iter()
@@ -191,8 +194,17 @@ const DIED_OF: &[&str] = &["死亡", "身亡", "致死", "遇难", "died", " dea
 
 /// The nearest category word in `after`, with its position.
 fn first_cue(after: &str) -> Option<(usize, FigureKind)> {
+    first_cue_in(after, true)
+}
+
+/// As [`first_cue`]; `meal` says the sentence tells of food or a meal. Outside one, a bare
+/// 中毒 (gas poisoning: workers overcome who may die later) is no count of the injured.
+fn first_cue_in(after: &str, meal: bool) -> Option<(usize, FigureKind)> {
     let (at, kind) = nearest_cue(after)?;
     let rest = &after[at..];
+    if !meal && rest.starts_with("中毒") && !rest.starts_with("中毒症状") {
+        return None;
+    }
     for poison in ["中毒", "poisoned"] {
         if let Some(tail) = rest.strip_prefix(poison) {
             if DIED_OF
@@ -258,23 +270,34 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         .collect();
     let mut out = Vec::new();
     let mut severities: Vec<i64> = Vec::new();
+    let meal = MEAL.is_match(sentence);
     for (i, n) in numbers.iter().enumerate() {
         let stop = numbers
             .get(i + 1)
             .map_or(sentence.len(), |next| next.span.start);
         let after = &sentence[n.span.end..stop];
         let before = &sentence[..n.span.start];
-        // 拨打120, 110指挥中心, 119接警: emergency numbers, not counts.
-        if is_hotline(before, after) {
+        // 拨打120, 110指挥中心, 119接警: emergency numbers, not counts. "被救出的4人中":
+        // the group a part is taken from.
+        if is_hotline(before, after) || PARTITIVE.is_match(after) {
             continue;
         }
         let kind = BEFORE_CUE
             .captures(before)
             .and_then(|c| kind_of_cue(&c[1]))
             .or_else(|| {
-                let (pos, kind) = first_cue(after)?;
-                // A cue far beyond the number belongs to another phrase.
-                (pos <= 80).then_some(kind)
+                let (pos, kind) = first_cue_in(after, meal)?;
+                // A cue far beyond the number belongs to another phrase; a headcount
+                // ("两车共有7人，其中4人死亡", 载有20多名乘客) takes only a cue right after it.
+                let limit = if HEADCOUNT.is_match(before) { 9 } else { 80 };
+                (pos <= limit).then_some(kind)
+            })
+            .or_else(|| {
+                // Poisoning is told at length: "17名员工在食堂进食后，陆续出现呕吐等食物中毒症状".
+                let clause_end = after.find('。').unwrap_or(after.len());
+                let window = &after[..floor_boundary(after, clause_end.min(210))];
+                (!HEADCOUNT.is_match(before) && POISONED_LATER.is_match(window))
+                    .then_some(FigureKind::Injured)
             })
             .or_else(|| {
                 let head: String = after.chars().take(24).collect();
@@ -416,6 +439,37 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         });
     }
     out
+}
+
+/// Words before a number that make it a headcount (people aboard, present), not a toll.
+static HEADCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:共有|载有|载着|坐有|乘有|车上有|船上有|内有|在内共有|共载|乘坐|搭载|carrying|with)\s*$")
+        .expect("headcount pattern")
+});
+
+/// "4人中", "5名当中": the group a part is taken from (not 4人中毒).
+static PARTITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:人|名|位)(?:当中|之中|中)(?:[,，、]|$|[^毒暑])").expect("partitive pattern")
+});
+
+/// Food and meals: the poisoned of a food poisoning are its injured.
+static MEAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"食|餐|饭|吃|喝|饮|菜|宴|meal|food|ate|dinner|lunch|breakfast|banquet")
+        .expect("meal pattern")
+});
+
+/// A poisoning told some words after the count of the poisoned.
+static POISONED_LATER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^0-9０-９]*?(?:食物中毒|中毒症状|中毒现象|中毒迹象|集体中毒|出现中毒)")
+        .expect("poisoned-later pattern")
+});
+
+/// The largest character boundary of `s` at or below `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    (0..=at.min(s.len()))
+        .rev()
+        .find(|i| s.is_char_boundary(*i))
+        .unwrap_or(0)
 }
 
 /// Grades of injury after a count: 重伤, 轻伤, 轻微伤 (added up), "seriously injured".

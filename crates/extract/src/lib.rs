@@ -62,6 +62,9 @@ struct Candidate {
     continuation: bool,
     /// The run holds a decisive word for its type, not only weak ones.
     strong: bool,
+    /// Every type the run holds a decisive word for: an undated run that is typed one way
+    /// (a man knocked down, 被撞倒) may still continue an event of another (the protest).
+    kinds: Vec<IncidentType>,
     /// Byte length of the run's first sentence, the one that carries its date.
     lead: usize,
     /// The date of an accident named by its date in the run (“4·9”事故): the run's date
@@ -281,6 +284,7 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
                 keys: Vec::new(),
                 continuation: false,
                 strong: false,
+                kinds: Vec::new(),
                 lead: sentence.len(),
                 named,
                 heading: sections[s.section].heading.clone(),
@@ -371,6 +375,11 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             }
         }
         c.strong = has_strong(&c.text, kind);
+        c.kinds = type_hits(&c.text)
+            .into_iter()
+            .filter(|(_, w)| *w >= 3)
+            .map(|(k, _)| k)
+            .collect();
         note.claims = claims
             .iter()
             .map(|x| format!("{} {}", x.kind.as_str(), x.value))
@@ -652,9 +661,14 @@ fn sentence_date(
         })
         .collect();
     // The most precise date tells the event ("许某今年43岁,去年12月28日…"): a day
-    // before a month, a month before a year; the first among equals.
+    // before a month, a month before a year. Among equals a date written out beats one
+    // counted from the anchor ("今日证实，四月十一日晚…", "11月17日晚…一天前"), then the
+    // earliest: "记者19日证实，18日下午…" tells the event's day after the reporting day.
     let best = mentions.iter().map(|m| m.date.precision()).max()?;
-    let m = mentions.into_iter().find(|m| m.date.precision() == best)?;
+    let m = mentions
+        .into_iter()
+        .filter(|m| m.date.precision() == best)
+        .min_by_key(|m| (m.relative, m.date.first_day()))?;
     let fix = |d: PartialDate| match year {
         Some(y) if !m.year_given && !m.relative => PartialDate { year: y, ..d },
         _ => d,
@@ -904,7 +918,8 @@ fn attach_undated(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec<
         let refers_back = c.date.is_none() && ANAPHORA.is_match(&c.text);
         let target = kept.iter_mut().rev().find(|k| {
             k.section == c.section
-                && k.kind == c.kind
+                && (k.kind == c.kind
+                    || (c.date.is_none() && k.kind.is_some_and(|kk| c.kinds.contains(&kk))))
                 && (refers_back || places_agree(&k.place, &c.place))
         });
         match target {
