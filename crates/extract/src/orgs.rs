@@ -203,8 +203,52 @@ pub fn find(text: &str) -> Vec<Found> {
             key: Some(format!("{stem}|{}", category(suffix.as_str()))),
         });
     }
+    // The hospital that treated the victims is no party to the event: "已送毕节市第一人民医院
+    // 救治", "taken to Hengda Hospital". A hospital a text accuses or protests stays.
+    out.retain(|f| !(f.org.role.as_deref() == Some("hospital") && treated_at(text, &f.span)));
     out.sort_by_key(|f| f.span.start);
     out
+}
+
+/// Words before a hospital's name that take someone there, and after it that say they
+/// were treated there.
+fn treated_at(text: &str, span: &std::ops::Range<usize>) -> bool {
+    const TO: &[&str] = &[
+        "送往",
+        "送至",
+        "送到",
+        "送进",
+        "送",
+        "转往",
+        "转至",
+        "转到",
+        "转入",
+        "住进",
+        "抬到",
+        "taken to",
+        "rushed to",
+        "sent to",
+        "admitted to",
+        "transferred to",
+    ];
+    const TREATED: &[&str] = &[
+        "救治",
+        "抢救",
+        "治疗",
+        "就诊",
+        "住院",
+        "接受治疗",
+        "医治",
+        "for treatment",
+        " for treatment",
+        ", where",
+    ];
+    let before = text[..span.start].trim_end_matches([' ', '的']);
+    let after = &text[span.end..];
+    TO.iter().any(|w| before.to_lowercase().ends_with(w))
+        || TREATED
+            .iter()
+            .any(|w| after.trim_start().starts_with(w.trim_start()))
 }
 
 #[cfg(test)]
@@ -243,9 +287,13 @@ mod tests {
         ] {
             assert!(find(text).is_empty(), "{text}: {:?}", find(text));
         }
-        // A real name after the verb is still found.
-        let f = find("伤者被送往县人民医院救治");
-        assert!(f.iter().all(|f| !f.org.name.starts_with("送往")));
+        // Nor does a named hospital that only treated the victims.
+        assert!(find("伤者被送往县人民医院救治").is_empty());
+        assert!(find("4人受伤,已送毕节市第一人民医院救治").is_empty());
+        assert!(find("The injured were taken to Hengda Hospital.").is_empty());
+        // A hospital that is a party stays.
+        let f = find("母亲实名控诉宁波市妇女儿童医院心脏科主任");
+        assert_eq!(f.len(), 1);
     }
 
     #[test]
