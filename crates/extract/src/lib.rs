@@ -316,7 +316,14 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         Some(t) if OFFICIAL_TITLE.is_match(t) => recount_model::Speaker::Official,
         _ => recount_model::Speaker::Media,
     };
-    let title_kind = title_norm.and_then(classify);
+    // A report about attacks (its headline, or several decisive attack words in it) makes
+    // the explosions it tells attacks too.
+    let about_attacks = title_norm.and_then(classify) == Some(IncidentType::Crime)
+        || type_hits(text)
+            .iter()
+            .filter(|(k, w)| *k == IncidentType::Crime && *w >= 3)
+            .count()
+            >= 3;
     let mut candidates: Vec<Candidate> = Vec::new();
     for mut c in runs {
         let mut note = RunNote {
@@ -340,7 +347,7 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         };
         // Under a headline of an attack, the explosion told below is the attack.
         let kind = if kind == IncidentType::Accident
-            && title_kind == Some(IncidentType::Crime)
+            && about_attacks
             && !WORKPLACE.is_match(&c.text)
         {
             c.kind = Some(IncidentType::Crime);
@@ -438,10 +445,15 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
     let candidates = join_follow_ups(candidates, &mut trace);
     let mut reports = Vec::new();
     for c in candidates {
-        if c.date.is_none() || (c.place.is_none() && c.claims.is_empty()) {
+        // An event dated only to a year and given no count is background recalled in
+        // passing ("同年，另一起爆炸…", "a 2003 bombing"), not a record one can use.
+        let year_only = c.date.is_some_and(|d| d.month.is_none()) && c.claims.is_empty();
+        if c.date.is_none() || (c.place.is_none() && c.claims.is_empty()) || year_only {
             if let Some(t) = trace.as_deref_mut() {
                 let why = if c.date.is_none() {
                     "no date"
+                } else if year_only {
+                    "known only to the year, with no count: background"
                 } else {
                     "neither a place nor a count"
                 };

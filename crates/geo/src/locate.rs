@@ -394,6 +394,15 @@ fn resolve(g: &Gazetteer, t: &Text, pool: &[Named], ti: usize, mi: usize) -> Opt
         && ["县", "区", "市", "旗"]
             .iter()
             .any(|x| t.text[m.end..].starts_with(x));
+    // A bare stem written as a place: followed by a word of direction or extent (往, 段,
+    // 境内, 方向, 至, 附近), or after 在/往/至/到.
+    let placed = !m.latin
+        && (["往", "段", "境内", "方向", "至", "到", "附近", "一带"]
+            .iter()
+            .any(|x| t.text[m.end..].starts_with(x))
+            || ["在", "往", "至", "到", "从"]
+                .iter()
+                .any(|x| t.text[..m.start].ends_with(x)));
     let mut accepted: Vec<Candidate> = Vec::new();
     for c in &m.units {
         let depth = g.depth[c.unit as usize];
@@ -416,8 +425,9 @@ fn resolve(g: &Gazetteer, t: &Text, pool: &[Named], ti: usize, mi: usize) -> Opt
             // 密云县 for today's 密云区: hundreds of counties became districts or cities,
             // and older reports keep the old suffix.
             "a county named with an administrative suffix"
-        } else if depth == 3 && c.kind == NameKind::Stem && m.units.len() == 1 && !m.latin {
-            "the only unit of that name"
+        } else if depth == 3 && c.kind == NameKind::Stem && m.units.len() == 1 && placed {
+            // 兴义往安龙方向: a bare name used as a place (towards, along, within it).
+            "the only unit of that name, used as a place"
         } else {
             continue;
         };
