@@ -65,6 +65,11 @@ struct Candidate {
     /// Every type the run holds a decisive word for: an undated run that is typed one way
     /// (a man knocked down, 被撞倒) may still continue an event of another (the protest).
     kinds: Vec<IncidentType>,
+    /// The date of the latest dated run before this one in its section, whatever that run
+    /// told: "昨天中午，一辆槽罐车把轿车压在身下。…驾驶员当场死亡。" dates the death.
+    inherited: Option<(usize, PartialDate)>,
+    /// The date was not read from the text but taken from the report's own date.
+    date_uncertain: bool,
     /// Byte length of the run's first sentence, the one that carries its date.
     lead: usize,
     /// The date of an accident named by its date in the run (“4·9”事故): the run's date
@@ -285,6 +290,13 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
                 continuation: false,
                 strong: false,
                 kinds: Vec::new(),
+                inherited: runs
+                    .iter()
+                    .rev()
+                    .take_while(|r| r.section == s.section)
+                    .find_map(|r| r.date.map(|d| (r.id, d)))
+                    .filter(|_| date.is_none()),
+                date_uncertain: false,
                 lead: sentence.len(),
                 named,
                 heading: sections[s.section].heading.clone(),
@@ -325,6 +337,8 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             .count()
             >= 3;
     let mut candidates: Vec<Candidate> = Vec::new();
+    // Runs that told nothing typed: their dates may date the sentences after them.
+    let mut typeless: Vec<usize> = Vec::new();
     for mut c in runs {
         let mut note = RunNote {
             run: c.id,
@@ -341,20 +355,19 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             note.evidence = type_hits_named(&c.text);
         }
         let Some(kind) = c.kind else {
+            typeless.push(c.id);
             note.decision = "dropped: no event word".into();
             push_run(&mut trace, note);
             continue;
         };
         // Under a headline of an attack, the explosion told below is the attack.
-        let kind = if kind == IncidentType::Accident
-            && about_attacks
-            && !WORKPLACE.is_match(&c.text)
-        {
-            c.kind = Some(IncidentType::Crime);
-            IncidentType::Crime
-        } else {
-            kind
-        };
+        let kind =
+            if kind == IncidentType::Accident && about_attacks && !WORKPLACE.is_match(&c.text) {
+                c.kind = Some(IncidentType::Crime);
+                IncidentType::Crime
+            } else {
+                kind
+            };
         note.kind = Some(kind.as_str().to_string());
         if kind == IncidentType::Accident {
             if let Some(word) = natural_hazard_only(&c.text) {
@@ -440,7 +453,8 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         candidates.push(c);
     }
 
-    let candidates = attach_undated(candidates, &mut trace);
+    let candidates = attach_undated(candidates, &typeless, &mut trace);
+    let candidates = date_orphans(candidates, published, &mut trace);
     let candidates = join_tellings(candidates, &mut trace);
     let candidates = join_follow_ups(candidates, &mut trace);
     let mut reports = Vec::new();
@@ -890,7 +904,11 @@ fn absorb(into: &mut Candidate, from: Candidate) {
 /// Undated runs continue the nearest earlier dated event of their type in the same
 /// section (else the next one); "still ongoing" runs extend it. Runs with nothing to
 /// continue are dropped: an undated claim cannot be placed in time.
-fn attach_undated(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec<Candidate> {
+fn attach_undated(
+    cands: Vec<Candidate>,
+    typeless: &[usize],
+    trace: &mut Option<&mut Trace>,
+) -> Vec<Candidate> {
     let mut kept: Vec<Candidate> = Vec::new();
     let mut pending: Vec<Candidate> = Vec::new();
     for c in cands {
@@ -963,7 +981,76 @@ fn attach_undated(cands: Vec<Candidate>, trace: &mut Option<&mut Trace>) -> Vec<
             None => pending.push(c),
         }
     }
+    // What is left told an event no dated run of its type told. With a toll it is one,
+    // dated by the run before it when that run told nothing typed.
+    for mut p in pending {
+        // Only the date of a run that told no typed event: a run that told one was an
+        // event of its own, and this one is background to it.
+        let counted = p.claims.iter().any(|x| {
+            matches!(
+                x.kind,
+                FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped
+            )
+        });
+        let free = p
+            .inherited
+            .filter(|(from, _)| counted && typeless.contains(from))
+            .map(|(_, d)| d);
+        if let Some(d) = free {
+            note_decision(trace, p.id, "dated by the sentence before it");
+            p.date = Some(d);
+            kept.push(p);
+        } else {
+            leftover_undated(trace, p, &mut kept);
+        }
+    }
     kept
+}
+
+/// An undated run that told an event when the document gave no date for any event of its
+/// kind: kept for `date_orphans`, which dates it from the report's own date.
+fn leftover_undated(trace: &mut Option<&mut Trace>, p: Candidate, kept: &mut Vec<Candidate>) {
+    note_decision(trace, p.id, "undated: waits for the report's own date");
+    kept.push(p);
+}
+
+/// Undated events of a document that tells no dated event of their type are dated from
+/// the report's date (its dateline or publication), flagged `date_uncertain`: a news report
+/// of one crash, told with 当日 or no day at all, is about that day or the one before.
+fn date_orphans(
+    cands: Vec<Candidate>,
+    anchor: Option<NaiveDate>,
+    trace: &mut Option<&mut Trace>,
+) -> Vec<Candidate> {
+    // Only a document that dates nothing: in a digest or a dated story the undated runs
+    // are background to the dated ones.
+    if cands.iter().any(|c| c.date.is_some()) {
+        return cands;
+    }
+    let dated: Vec<Option<IncidentType>> = Vec::new();
+    let mut out = Vec::with_capacity(cands.len());
+    let mut taken: Vec<Option<IncidentType>> = Vec::new();
+    for mut c in cands {
+        if c.date.is_none() {
+            let counted = !c.claims.is_empty();
+            if let Some(a) = anchor.filter(|_| {
+                (c.strong || counted) && !dated.contains(&c.kind) && !taken.contains(&c.kind)
+            }) {
+                c.date = Some(PartialDate::from_naive(a));
+                c.date_uncertain = true;
+                taken.push(c.kind);
+                note_decision(trace, c.id, "dated from the report's own date (uncertain)");
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn note_decision(trace: &mut Option<&mut Trace>, run: usize, why: &str) {
+    if let Some(t) = trace.as_deref_mut() {
+        t.decide(run, why.to_string());
+    }
 }
 
 /// Joins the tellings of one event within a document (a Chinese and an English
@@ -1168,7 +1255,7 @@ fn to_report(input: &Input, original: &str, index: usize, c: Candidate) -> Repor
         grievance,
         date: c.date,
         date_end: c.date_end.filter(|e| Some(*e) != c.date),
-        date_uncertain: false,
+        date_uncertain: c.date_uncertain,
         place: c.place,
         place_uncertain: c.place_uncertain,
         organizations: c.organizations,

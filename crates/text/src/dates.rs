@@ -458,7 +458,7 @@ static SHAPES: LazyLock<Vec<(Regex, Shape, Trigger)>> = LazyLock::new(|| {
         ),
         (
             re(&format!(
-                r"(?P<w>大前天|前天|前日|昨天|昨日|昨晚|昨夜|昨晨|昨早|今天|今日|今晨|今早|今晚|今夜|明天|明日)(?:{CN_TOD})?"
+                r"(?P<w>大前天|前天|前日|前晚|前夜|昨天|昨日|昨晚|昨夜|昨晨|昨早|今天|今日|今晨|今早|今晚|今夜|明天|明日)(?:{CN_TOD})?"
             )),
             cn_rel_day,
             Trigger::Whole,
@@ -996,7 +996,7 @@ fn cn_rel_day(c: &Caps, text: &str, anchor: Option<NaiveDate>) -> Option<Cand> {
     }
     let offset = match w {
         "大前天" => -3,
-        "前天" | "前日" => -2,
+        "前天" | "前日" | "前晚" | "前夜" => -2,
         "昨天" | "昨日" | "昨晚" | "昨夜" | "昨晨" | "昨早" => -1,
         "明天" | "明日" => 1,
         _ => 0,
