@@ -1032,10 +1032,19 @@ fn date_orphans(
     let mut taken: Vec<Option<IncidentType>> = Vec::new();
     for mut c in cands {
         if c.date.is_none() {
-            let counted = !c.claims.is_empty();
-            if let Some(a) = anchor.filter(|_| {
-                (c.strong || counted) && !dated.contains(&c.kind) && !taken.contains(&c.kind)
-            }) {
+            // A toll, not only a word: a statistics release names accident types too.
+            let counted = c.claims.iter().any(|x| {
+                matches!(
+                    x.kind,
+                    FigureKind::Dead
+                        | FigureKind::Injured
+                        | FigureKind::Missing
+                        | FigureKind::Trapped
+                )
+            });
+            if let Some(a) =
+                anchor.filter(|_| counted && !dated.contains(&c.kind) && !taken.contains(&c.kind))
+            {
                 c.date = Some(PartialDate::from_naive(a));
                 c.date_uncertain = true;
                 taken.push(c.kind);
