@@ -62,6 +62,8 @@ pub(crate) struct Lexicon {
     pub origin_zh: Vec<String>,
     pub origin_after_zh: Vec<String>,
     pub origin_en: Vec<String>,
+    /// One-character province abbreviations (京, 沪, 粤) with the province's adcode.
+    pub abbrevs: Vec<(String, String)>,
 }
 
 /// Rows of a tab-separated table, without comments and blank lines, with their line numbers.
@@ -279,6 +281,12 @@ fn lexicon() -> Lexicon {
             "origin_zh" => lex.origin_zh.push(text),
             "origin_after_zh" => lex.origin_after_zh.push(text),
             "origin_en" => lex.origin_en.push(text),
+            "abbrev_zh" => {
+                let Some((abbr, code)) = text.split_once('=') else {
+                    panic!("data/place_lexicon.tsv:{line}: abbrev_zh wants ABBR=ADCODE");
+                };
+                lex.abbrevs.push((abbr.to_string(), code.to_string()));
+            }
             other => panic!("data/place_lexicon.tsv:{line}: unknown kind {other:?}"),
         }
     }

@@ -143,5 +143,68 @@ pub(crate) fn scan(g: &Gazetteer, text: &str) -> Vec<Found> {
             latin,
         });
     }
+    abbreviations(g, text, &mut out);
     out
+}
+
+/// Verbs of motion or presence before a province's abbreviation: 来京, 在沪, 赴粤, 出京.
+const ABBREV_VERBS: &[char] = &[
+    '来', '出', '进', '在', '赴', '抵', '返', '离', '留', '回', '驻', '入',
+];
+
+/// Words that an abbreviation starts without naming its province: 京东, 京剧, 京都 (Kyoto),
+/// 新的, 吉利, 青年, 宁可 … (only after the verbs above, so the list is short).
+const ABBREV_WORDS: &[&str] = &[
+    "京东", "京剧", "京都", "新的", "新一", "新年", "新闻", "新型", "新建", "新冠", "吉利", "吉他",
+    "青年", "青少", "宁可", "宁愿", "黑暗", "黑色", "川流", "鲁莽", "苏醒", "甘心", "甘愿", "晋升",
+    "晋级", "蒙受", "闽南", "藏身", "藏匿", "藏有",
+];
+
+/// Province abbreviations used as places (来京, 出京方向, 京G35824 on a plate), added to
+/// `found` in text order where no other name covers them.
+fn abbreviations(g: &Gazetteer, text: &str, found: &mut Vec<Found>) {
+    if text.is_ascii() {
+        return;
+    }
+    let mut extra = Vec::new();
+    for (abbr, code) in &g.lex.abbrevs {
+        let Some(unit) = g.index(code) else { continue };
+        for (at, _) in text.match_indices(abbr.as_str()) {
+            let end = at + abbr.len();
+            if found.iter().any(|f| f.start < end && at < f.end) {
+                continue;
+            }
+            let rest = &text[at..];
+            let after_verb = char_before(text, at).is_some_and(|c| ABBREV_VERBS.contains(&c))
+                && !ABBREV_WORDS.iter().any(|w| rest.starts_with(w));
+            let plate = {
+                let tail = text[end..].as_bytes();
+                tail.first().is_some_and(|b| b.is_ascii_uppercase())
+                    && tail
+                        .iter()
+                        .skip(1)
+                        .skip_while(|b| matches!(b, b'-' | b'.' | b' '))
+                        .take(5)
+                        .filter(|b| b.is_ascii_alphanumeric())
+                        .count()
+                        == 5
+            };
+            if after_verb || plate {
+                extra.push(Found {
+                    start: at,
+                    end,
+                    units: vec![Target {
+                        unit,
+                        kind: NameKind::Full,
+                    }],
+                    country: None,
+                    latin: false,
+                });
+            }
+        }
+    }
+    if !extra.is_empty() {
+        found.extend(extra);
+        found.sort_by_key(|f| f.start);
+    }
 }
