@@ -444,9 +444,15 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         }
         if let Some(loc) = geo.locate_excluding(&c.text, &exclude, &context) {
             c.place_uncertain = loc.uncertain;
+            if trace.is_some() {
+                note.place = Some(format!(
+                    "{}: {}",
+                    place_label(&loc.place),
+                    loc.evidence.join("; ")
+                ));
+            }
             c.place = Some(loc.place);
         }
-        note.place = c.place.as_ref().map(place_label);
         note.decision = "candidate event".into();
         push_run(&mut trace, note);
         c.continuation = CONTINUING.is_match(&c.text);

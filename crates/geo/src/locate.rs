@@ -390,19 +390,22 @@ fn resolve(g: &Gazetteer, t: &Text, pool: &[Named], ti: usize, mi: usize) -> Opt
         support: u32,
         why: &'static str,
     }
-    let suffixed = !m.latin
-        && ["县", "区", "市", "旗"]
-            .iter()
-            .any(|x| t.text[m.end..].starts_with(x));
+    // 县 and 旗 only: 市 and 区 end ordinary words too (海滨城市, 地区).
+    let suffixed = !m.latin && ["县", "旗"].iter().any(|x| t.text[m.end..].starts_with(x));
     // A bare stem written as a place: followed by a word of direction or extent (往, 段,
     // 境内, 方向, 至, 附近), or after 在/往/至/到.
     let placed = !m.latin
         && (["往", "段", "境内", "方向", "至", "到", "附近", "一带"]
             .iter()
             .any(|x| t.text[m.end..].starts_with(x))
-            || ["在", "往", "至", "到", "从"]
+            || (["在", "往", "至", "到", "从"]
                 .iter()
-                .any(|x| t.text[..m.start].ends_with(x)));
+                .any(|x| t.text[..m.start].ends_with(x))
+                // …and the name ends there: 在白沙瓦 is Peshawar, not 白沙.
+                && t.text[m.end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !crate::scan::is_cjk(c) || "的和、，。".contains(c))));
     let mut accepted: Vec<Candidate> = Vec::new();
     for c in &m.units {
         let depth = g.depth[c.unit as usize];

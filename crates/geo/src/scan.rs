@@ -130,7 +130,11 @@ pub(crate) fn scan(g: &Gazetteer, text: &str) -> Vec<Found> {
                 };
                 prev.is_some_and(|p| under(&p.units)) || next.is_some_and(|n| under(n))
             });
-            country = None;
+            // A country whose name is also a word (约旦, 多哥, 马里) is the country where the
+            // words around it say so: 约旦首都, 多哥北部, 在马里.
+            if !(country.is_some() && !latin && country_context(text, start, end)) {
+                country = None;
+            }
         }
         if units.is_empty() && country.is_none() {
             continue;
@@ -145,6 +149,48 @@ pub(crate) fn scan(g: &Gazetteer, text: &str) -> Vec<Found> {
     }
     abbreviations(g, text, &mut out);
     out
+}
+
+/// Words around a country's name that make it the country (not an ordinary word).
+fn country_context(text: &str, start: usize, end: usize) -> bool {
+    const AFTER: &[&str] = &[
+        "首都",
+        "总统",
+        "政府",
+        "境内",
+        "共和国",
+        "北部",
+        "南部",
+        "东部",
+        "西部",
+        "中部",
+        "东北",
+        "西北",
+        "东南",
+        "西南",
+        "警方",
+        "军方",
+        "当局",
+        "官方",
+        "国家",
+        "全国",
+        "发生",
+        "一",
+    ];
+    const BEFORE: &[&str] = &[
+        "在",
+        "赴",
+        "前往",
+        "访问",
+        "抵达",
+        "位于",
+        "非洲国家",
+        "西非",
+        "东非",
+        "中东",
+    ];
+    AFTER.iter().any(|w| text[end..].starts_with(w))
+        || BEFORE.iter().any(|w| text[..start].ends_with(w))
 }
 
 /// Verbs of motion or presence before a province's abbreviation: 来京, 在沪, 赴粤, 出京.
