@@ -291,6 +291,7 @@ impl Pipeline<'_> {
                         }
                         .or(defaults),
                         text: None,
+                        modified: None,
                     };
                     self.item(&item);
                 }
@@ -363,10 +364,10 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} inputs {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut tally = ingest_items(store, items(files, args, Some(&bar)), |event| {
-        if let Event::Failed(msg) = event {
-            bar.suspend(|| eprintln!("error: {msg}"));
-        }
+    let mut tally = ingest_items(store, items(files, args, Some(&bar)), |event| match event {
+        Event::Failed(msg) => bar.suspend(|| eprintln!("error: {msg}")),
+        Event::Warned(msg) => bar.suspend(|| eprintln!("warning: {msg}")),
+        _ => {}
     });
     let client = args.fetch.client(args.max_bytes);
     let never = AtomicBool::new(false);
@@ -448,6 +449,9 @@ pub enum Event<'a> {
     Committed,
     Duplicate,
     Failed(&'a str),
+    /// Stored, with something the user should know (an undated document dated by a
+    /// fallback).
+    Warned(&'a str),
 }
 
 /// A document read and extracted, ready to commit.
@@ -710,6 +714,9 @@ fn settle(
                     tally.incidents_new += outcome.new_incidents;
                     tally.incidents_updated += outcome.updated_incidents;
                     on_item(Event::Committed);
+                    if let Some(msg) = undated_warning(&p.doc, &p.reports) {
+                        on_item(Event::Warned(&msg));
+                    }
                 }
                 Some(Err(e)) => {
                     tally.failed += 1;
@@ -842,6 +849,12 @@ pub fn explain_file(path: &std::path::Path, published: Option<&str>) -> anyhow::
             text: &r.text,
             title: r.meta.title.as_deref(),
             published: date.filter(|p| p.day.is_some()).map(|p| p.first_day()),
+            fallback: item
+                .modified
+                .as_deref()
+                .and_then(parse_published)
+                .filter(|m| m.day.is_some())
+                .map(|m| (m.first_day(), "the file's modification time")),
         };
         let (reports, trace) = recount_extract::explain(&input);
         println!("document {}", item.doc_id);
@@ -898,6 +911,39 @@ reports: {}",
     Ok(ok)
 }
 
+/// The warning for a document stored without its own date whose incidents were dated
+/// from a fallback: names the document, the date used, and how to correct it.
+fn undated_warning(doc: &Document, reports: &[recount_model::Report]) -> Option<String> {
+    if doc.published.is_some() {
+        return None;
+    }
+    let unsure = reports.iter().filter(|r| r.date_uncertain).count();
+    if unsure == 0 {
+        return None;
+    }
+    let (day, why) = fallback_of(doc)?;
+    Some(format!(
+        "{}: no publication date or dateline; {unsure} report{} dated from {why} ({day}) and flagged date_uncertain (set the date with `recount redate {} --published YYYY-MM-DD`)",
+        doc.id,
+        if unsure == 1 { "" } else { "s" },
+        doc.id
+    ))
+}
+
+/// The date an undated document's relative dates count from, and where it came from: the
+/// file's modification day, else the day it was ingested. Incidents dated from it are
+/// flagged `date_uncertain` (a dateline in the text wins over both; extraction reads it).
+pub fn fallback_of(doc: &Document) -> Option<(chrono::NaiveDate, &'static str)> {
+    if let Some(m) = doc.modified.filter(|m| m.day.is_some()) {
+        return Some((m.first_day(), "the file's modification time"));
+    }
+    let fetched = doc.fetched_at.get(..10).and_then(parse_published)?;
+    fetched
+        .day
+        .is_some()
+        .then(|| (fetched.first_day(), "the time of ingest"))
+}
+
 /// Reads one item and extracts its reports: the work the extraction threads do.
 fn prepare(item: Item, sha256: String) -> Result<Prepared, String> {
     let r = readable(&item)?;
@@ -913,6 +959,7 @@ fn prepare(item: Item, sha256: String) -> Result<Prepared, String> {
         title: r.meta.title.clone(),
         url: r.meta.url.clone(),
         size: item.bytes.len() as u64,
+        modified: item.modified.as_deref().and_then(parse_published),
     };
     let reports = run_extraction(&doc, &r.text)?;
     Ok(Prepared {
@@ -932,6 +979,7 @@ fn run_extraction(doc: &Document, text: &str) -> Result<Vec<recount_model::Repor
             .published
             .filter(|p| p.day.is_some())
             .map(|p| p.first_day()),
+        fallback: fallback_of(doc),
     };
     // A defect in extraction must cost one document, not the batch: the error names
     // the document and nothing of it is committed.
@@ -977,6 +1025,7 @@ pub fn extract_document(
             url: doc.url.clone(),
         },
         text,
+        modified: None,
     };
     let r = readable(&item)?;
     run_extraction(doc, &r.text)

@@ -100,6 +100,21 @@ enum Command {
     },
     /// Re-run extraction over every archived original, keeping reviewers' edits, merges and splits.
     Reextract,
+    /// Give an archived document its publication date, or correct it, and re-extract it
+    /// (for documents ingested without one: re-ingesting the same bytes is a duplicate).
+    Redate {
+        /// The document id: the file name, feed item link or record id it was ingested as.
+        doc: String,
+        /// The publication date: YYYY-MM-DD (or YYYY-MM, YYYY).
+        #[arg(long)]
+        published: String,
+        /// Why: recorded in the history of the incidents it supports.
+        #[arg(long, default_value = "publication date set")]
+        reason: String,
+        /// Who is acting (default: RECOUNT_USER or the login name).
+        #[arg(long)]
+        who: Option<String>,
+    },
     /// Show how one file is read: each sentence with its date and fate, each candidate event
     /// with its words, counts, place and the decision taken, then the reports. Stores nothing.
     Explain {
@@ -293,6 +308,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reindex => {
             let store = open()?;
             search::reindex(store.as_ref(), &index)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Redate {
+            doc,
+            published,
+            reason,
+            who,
+        } => {
+            let mut store = open()?;
+            review::redate(
+                store.as_mut(),
+                &doc,
+                &published,
+                &reason,
+                &review::who(who.as_deref()),
+            )?;
+            let keys = ledger::load_or_create(&base, key_flag)?;
+            ledger::checkpoint_after_write(store.as_mut(), &keys)?;
+            search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { file, published } => {

@@ -91,3 +91,33 @@ pub fn reextract(store: &mut dyn Store) -> Result<bool> {
     );
     Ok(outcome.failed.is_empty())
 }
+
+/// `recount redate DOC --published DATE`: gives an archived document its publication date
+/// (or corrects it) and re-extracts it; logged like a review action.
+pub fn redate(
+    store: &mut dyn Store,
+    doc: &str,
+    published: &str,
+    reason: &str,
+    who: &str,
+) -> Result<()> {
+    let date = crate::ingest::parse_published(published).ok_or_else(|| {
+        anyhow::anyhow!("--published {published}: not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    })?;
+    let outcome = store.redate(doc, date, who, reason, &mut |d, bytes| {
+        extract_document(d, bytes)
+    })?;
+    println!(
+        "redated {doc} to {date} ({} archived version{}): reports {} before, {} after; incidents: {}",
+        outcome.documents,
+        if outcome.documents == 1 { "" } else { "s" },
+        outcome.reports_before,
+        outcome.reports_after,
+        if outcome.incidents.is_empty() {
+            "none".to_string()
+        } else {
+            outcome.incidents.join(", ")
+        }
+    );
+    Ok(())
+}

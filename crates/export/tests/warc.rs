@@ -53,6 +53,7 @@ fn document(id: &str, bytes: &[u8], media_type: &str, fetched_at: &str) -> Docum
         title: None,
         url: None,
         size: bytes.len() as u64,
+        modified: None,
     }
 }
 

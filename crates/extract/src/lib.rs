@@ -39,6 +39,10 @@ pub struct Input<'a> {
     pub text: &'a str,
     pub title: Option<&'a str>,
     pub published: Option<NaiveDate>,
+    /// The date to count relative dates from when the document states none (no
+    /// publication date, no dateline), with where it came from ("the file's modification
+    /// time", "the time of ingest"). Reports whose dates rest on it are `date_uncertain`.
+    pub fallback: Option<(NaiveDate, &'a str)>,
 }
 
 /// A candidate event while it is being assembled.
@@ -152,24 +156,30 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
     let normalised = simplified(original);
     let title_norm = input.title.map(simplified);
     let title_norm = title_norm.as_deref();
-    let structure = structure::find(&normalised, title_norm, input.published);
+    // A dateline without a year takes it from the publication date, else the fallback.
+    let year_source = input.published.or(input.fallback.map(|(d, _)| d));
+    let structure = structure::find(&normalised, title_norm, year_source);
     let blanked = structure::blank(&normalised, &structure.spans);
     let text: &str = &blanked;
     // The dateline's date is the day the report was written: relative dates count from it.
-    let published = structure
+    let dateline = structure
         .dateline_date
         .filter(|d| d.day.is_some())
-        .map(|d| d.first_day())
-        .or(input.published);
+        .map(|d| d.first_day());
+    let own = dateline.or(input.published);
+    let published = own.or(input.fallback.map(|(d, _)| d));
     if let Some(t) = trace.as_deref_mut() {
         t.normalised = matches!(normalised, std::borrow::Cow::Owned(_));
         t.anchor = published.map(|d| {
-            let why = if structure.dateline_date.is_some() {
+            let why = if dateline.is_some() {
                 "the dateline"
-            } else {
+            } else if input.published.is_some() {
                 "the publication date"
+            } else {
+                input.fallback.map_or("a fallback", |(_, w)| w)
             };
-            format!("{d} ({why})")
+            let note = if own.is_none() { ", uncertain" } else { "" };
+            format!("{d} ({why}{note})")
         });
         t.parts = structure
             .spans
@@ -485,7 +495,18 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         if let Some(t) = trace.as_deref_mut() {
             t.decide(c.id, format!("report {index}"));
         }
-        reports.push(to_report(input, original, index, c));
+        // Without the report's own date, a date is certain only where the text wrote
+        // its year.
+        let unsure = own.is_none()
+            && !c.date.is_some_and(|d| {
+                find_years(&c.text).iter().any(|(_, y)| *y == d.year)
+                    || find_dates(&c.text, published)
+                        .iter()
+                        .any(|m| m.year_given && m.date.year == d.year)
+            });
+        let mut report = to_report(input, original, index, c);
+        report.date_uncertain |= unsure;
+        reports.push(report);
     }
     reports
 }

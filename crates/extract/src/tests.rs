@@ -8,6 +8,7 @@ fn run(text: &str, published: &str) -> Vec<Report> {
         text,
         title: None,
         published: published.parse().ok(),
+        fallback: None,
     })
 }
 
@@ -122,6 +123,7 @@ fn run_titled(text: &str, title: &str, published: &str) -> Vec<Report> {
         text,
         title: Some(title),
         published: published.parse().ok(),
+        fallback: None,
     })
 }
 

@@ -19,6 +19,10 @@ pub struct Document {
     pub title: Option<String>,
     pub url: Option<String>,
     pub size: u64,
+    /// For files: the day the file was last modified, the fallback date of a document
+    /// that states none (not part of the archived original's log leaf).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<PartialDate>,
 }
 
 /// A number as one passage states it, before it is tied to an incident.

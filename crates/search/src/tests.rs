@@ -26,6 +26,7 @@ fn doc(id: &str, body: &str) -> (Document, Vec<u8>) {
             title: None,
             url: None,
             size: bytes.len() as u64,
+            modified: None,
         },
         bytes,
     )

@@ -113,6 +113,7 @@ pub fn parse_feed(
                 format: if html { Format::Html } else { Format::Text },
                 meta,
                 text: None,
+                modified: None,
             },
             link,
             summary_only,

@@ -181,7 +181,15 @@ fn read_file(path: &Path, max_bytes: u64, defaults: &Meta, out: &mut Collected) 
         },
         meta,
         text: None,
+        modified: modified_day(path),
     }));
+}
+
+/// The day a file was last modified, in UTC: the fallback date of an undated document.
+fn modified_day(path: &Path) -> Option<String> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let day: chrono::DateTime<chrono::Utc> = modified.into();
+    Some(day.format("%Y-%m-%d").to_string())
 }
 
 #[cfg(test)]

@@ -68,6 +68,9 @@ pub struct Item {
     pub meta: Meta,
     /// For records: the text field, already a string (the bytes are the whole record).
     pub text: Option<String>,
+    /// For files: the day the file was last modified (YYYY-MM-DD, UTC), the fallback date
+    /// of a document that states none.
+    pub modified: Option<String>,
 }
 
 /// Why an input could not be read; always names the input.

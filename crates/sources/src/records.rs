@@ -106,6 +106,7 @@ fn record(
         format: Format::Record,
         meta: r.meta.or(defaults),
         text: Some(text),
+        modified: None,
     })
 }
 

@@ -190,6 +190,18 @@ pub struct ReextractOutcome {
     pub failed: Vec<(String, String)>,
 }
 
+/// What `recount redate` did to one document id.
+#[derive(Debug, Clone, Default)]
+pub struct RedateOutcome {
+    /// Archived versions of the document id (usually one).
+    pub documents: usize,
+    /// Reports before and after re-extraction with the new date.
+    pub reports_before: usize,
+    pub reports_after: usize,
+    /// The incidents its reports now belong to.
+    pub incidents: Vec<String>,
+}
+
 /// Extraction as re-extraction calls it: a document and its archived bytes in, reports out.
 pub type Extractor<'a> = dyn FnMut(&Document, &[u8]) -> Result<Vec<Report>, String> + 'a;
 
@@ -314,6 +326,20 @@ pub trait Store {
     /// Re-runs extraction over every archived original and rebuilds all incidents,
     /// keeping reviewers' edits, merges and splits. One transaction: all or nothing.
     fn reextract(&mut self, extract: &mut Extractor) -> Result<ReextractOutcome, StoreError>;
+
+    /// Gives an archived document (every version of the id) a publication date, or
+    /// corrects it, and re-extracts it with that date, keeping pins; one transaction.
+    /// The archived original and its log leaf stay as they were: the date is a
+    /// correction beside it, recorded (with `who` and `reason`) in the history of the
+    /// incidents the document now supports, each a leaf of the log.
+    fn redate(
+        &mut self,
+        doc_id: &str,
+        published: recount_model::PartialDate,
+        who: &str,
+        reason: &str,
+        extract: &mut Extractor,
+    ) -> Result<RedateOutcome, StoreError>;
 
     /// The change feed after `after` (0 for the start), oldest first, at most `limit`
     /// entries. A consumer keeps the last `seq` it applied and reads each changed id's

@@ -261,6 +261,16 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX IF EXISTS incidents_adcode_day;
     CREATE INDEX incidents_adcode_day ON incidents(adcode, day_start DESC NULLS LAST);
     "#,
+    // 11: a file's modification day (the fallback date of an undated document) and the
+    // publication dates reviewers set with `recount redate`, kept apart from the archived
+    // original so its log leaf still verifies.
+    r#"
+    ALTER TABLE documents ADD COLUMN modified TEXT;
+    CREATE TABLE document_dates (
+        sha256 TEXT COLLATE "C" PRIMARY KEY,
+        published TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Write transactions between two looks at the tables' upkeep (about 10,000 documents
@@ -486,6 +496,7 @@ mod tests {
             title: None,
             url: None,
             size: bytes.len() as u64,
+            modified: None,
         }
     }
 

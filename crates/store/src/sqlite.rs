@@ -227,6 +227,16 @@ const MIGRATIONS: &[&str] = &[
     // first with undated incidents last, the listing's order; SQLite sorts NULL lowest,
     // so its ascending indexes read backwards already give that order.
     "-- the indexes of migration 9 serve the listing's order",
+    // 11: a file's modification day (the fallback date of an undated document) and the
+    // publication dates reviewers set with `recount redate`, kept apart from the archived
+    // original so its log leaf still verifies.
+    "
+    ALTER TABLE documents ADD COLUMN modified TEXT;
+    CREATE TABLE document_dates (
+        sha256 TEXT PRIMARY KEY,
+        published TEXT NOT NULL
+    );
+    ",
 ];
 
 /// The embedded default store.

@@ -423,11 +423,16 @@ pub(crate) fn read_document(row: &Row, at: usize) -> Result<Document, StoreError
         title: row.opt_text(at + 7)?,
         url: row.opt_text(at + 8)?,
         size: row.int(at + 9)? as u64,
+        modified: row.opt_text(at + 10)?.and_then(|p| p.parse().ok()),
     })
 }
 
+/// The columns [`read_document`] reads. `published` is the date a reviewer set with
+/// `recount redate` where there is one, else the archived original's.
 pub(crate) const DOC_COLUMNS: &str =
-    "doc_id, sha256, media_type, fetched_at, published, source, lang, title, url, size";
+    "doc_id, sha256, media_type, fetched_at,
+     COALESCE((SELECT dd.published FROM document_dates dd WHERE dd.sha256 = documents.sha256), published),
+     source, lang, title, url, size, modified";
 
 /// Values per `IN` list in [`rows_in`]: a fixed width, so one prepared statement serves
 /// every chunk (the short last one is padded with NULL, which matches nothing).
@@ -860,6 +865,7 @@ fn archive(
                 Value::from(doc.title.clone()),
                 Value::from(doc.url.clone()),
                 Value::from(doc.size),
+                Value::from(doc.modified.map(|p| p.to_string())),
                 Value::from(bytes),
             ]
         })
@@ -867,8 +873,8 @@ fn archive(
     crate::db::insert_rows(
         tx,
         "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang,
-                               title, url, size, body) VALUES",
-        11,
+                               title, url, size, modified, body) VALUES",
+        12,
         &rows,
         DOCUMENTS_PER_STATEMENT,
     )
@@ -1160,7 +1166,7 @@ pub(crate) fn reextract(
             let rowid = row.int(0)?;
             last = rowid;
             let doc = read_document(row, 1)?;
-            let body = row.blob(11)?;
+            let body = row.blob(12)?;
             outcome.documents += 1;
             match extract(&doc, &body) {
                 Ok(reports) => plan.push((doc.sha256, reports)),
@@ -1194,6 +1200,93 @@ pub(crate) fn reextract(
         }
     }
     outcome.incidents_after = count(tx, "incidents")?;
+    Ok(outcome)
+}
+
+pub(crate) fn redate(
+    tx: &dyn Db,
+    doc_id: &str,
+    published: recount_model::PartialDate,
+    who: &str,
+    reason: &str,
+    extract: &mut Extractor,
+) -> Result<crate::RedateOutcome, StoreError> {
+    let now = now();
+    let rows = tx.query(
+        &format!(
+            "SELECT rowid, {DOC_COLUMNS}, body FROM documents WHERE doc_id = ?1 ORDER BY rowid"
+        ),
+        args![doc_id],
+    )?;
+    if rows.is_empty() {
+        return Err(StoreError::BadEdit(format!(
+            "no archived document with id {doc_id} (the file name, feed link or record id it was ingested as)"
+        )));
+    }
+    let mut outcome = crate::RedateOutcome::default();
+    let mut now_in: BTreeSet<String> = BTreeSet::new();
+    for row in &rows {
+        let rowid = row.int(0)?;
+        let mut doc = read_document(row, 1)?;
+        let body = row.blob(12)?;
+        let was = doc.published.map(|p| p.to_string());
+        doc.published = Some(published);
+        let reports = extract(&doc, &body)
+            .map_err(|e| StoreError::BadEdit(format!("{doc_id}: extraction failed: {e}")))?;
+        tx.execute(
+            "INSERT INTO document_dates(sha256, published) VALUES (?1, ?2)
+             ON CONFLICT(sha256) DO UPDATE SET published = excluded.published",
+            args![doc.sha256.clone(), published.to_string()],
+        )?;
+        let mut pins: BTreeMap<String, String> = BTreeMap::new();
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for r in tx.query(
+            "SELECT key, pin, incident FROM reports WHERE document = ?1",
+            args![rowid],
+        )? {
+            if let Some(pin) = r.opt_text(1)? {
+                pins.insert(r.text(0)?, pin);
+            }
+            touched.insert(r.text(2)?);
+            outcome.reports_before += 1;
+        }
+        tx.execute(
+            "DELETE FROM report_keys WHERE report IN (SELECT key FROM reports WHERE document = ?1)",
+            args![rowid],
+        )?;
+        tx.execute("DELETE FROM reports WHERE document = ?1", args![rowid])?;
+        let mut placed = Vec::new();
+        for r in &reports {
+            let (id, _) = place_report(tx, &doc.sha256, r, pins.get(&r.key).map(String::as_str))?;
+            touched.insert(id.clone());
+            placed.push(id);
+            outcome.reports_after += 1;
+        }
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        for id in &touched {
+            renamed.insert(id.clone(), rebuild(tx, id, &now)?);
+        }
+        let mut supports: BTreeSet<String> = placed
+            .iter()
+            .map(|id| renamed.get(id).cloned().unwrap_or_else(|| id.clone()))
+            .collect();
+        let detail = serde_json::json!({
+            "document": doc_id,
+            "sha256": doc.sha256,
+            "published": published.to_string(),
+            "was": was,
+        });
+        // The action is logged even when the document now tells no incident.
+        if supports.is_empty() {
+            supports.insert(format!("document:{doc_id}"));
+        }
+        for id in &supports {
+            crate::review::record(tx, id, who, "redate", detail.clone(), reason)?;
+        }
+        now_in.extend(supports.into_iter().filter(|s| !s.starts_with("document:")));
+        outcome.documents += 1;
+    }
+    outcome.incidents = now_in.into_iter().collect();
     Ok(outcome)
 }
 
@@ -1738,6 +1831,16 @@ macro_rules! impl_store {
                 extract: &mut $crate::Extractor,
             ) -> Result<$crate::ReextractOutcome, $crate::StoreError> {
                 self.write(|tx| $crate::store::reextract(tx, extract))
+            }
+            fn redate(
+                &mut self,
+                doc_id: &str,
+                published: recount_model::PartialDate,
+                who: &str,
+                reason: &str,
+                extract: &mut $crate::Extractor,
+            ) -> Result<$crate::RedateOutcome, $crate::StoreError> {
+                self.write(|tx| $crate::store::redate(tx, doc_id, published, who, reason, extract))
             }
             fn changes_since(
                 &self,

@@ -93,6 +93,7 @@ fn the_pipeline_reads_the_true_place_date_and_toll_from_first_reports() {
             text: &r.text,
             title: Some(&r.title),
             published: Some(r.published),
+            fallback: None,
         });
         checked += 1;
         let hit = got.iter().any(|e| {

@@ -52,6 +52,7 @@ fn doc(id: &str, body: &str, published: &str) -> (Document, Vec<u8>) {
             title: None,
             url: None,
             size: bytes.len() as u64,
+            modified: None,
         },
         bytes,
     )

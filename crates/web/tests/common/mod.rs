@@ -43,6 +43,7 @@ pub fn document(id: &str, bytes: &[u8], title: &str, url: Option<&str>) -> Docum
         title: Some(title.into()),
         url: url.map(str::to_string),
         size: bytes.len() as u64,
+        modified: None,
     }
 }
 
