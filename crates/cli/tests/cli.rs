@@ -463,3 +463,180 @@ fn an_accident_and_the_protest_after_it_are_related_not_merged() {
     assert_eq!(accident["related"][0]["relation"], "led_to");
     assert_eq!(protest["related"][0]["relation"], "response_to");
 }
+
+/// Writes `text` to `dir/name` and sets its modification time to `day` (UTC midnight).
+fn write_dated(dir: &Path, name: &str, text: &str, day: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let midnight = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(midnight.timestamp() as u64);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    path
+}
+
+fn incident_of<'a>(incidents: &'a [Value], doc: &str) -> &'a Value {
+    incidents
+        .iter()
+        .find(|i| {
+            i["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["doc"] == doc)
+        })
+        .unwrap_or_else(|| panic!("no incident from {doc}: {incidents:#?}"))
+}
+
+fn flags(i: &Value) -> Vec<&str> {
+    i["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect()
+}
+
+#[test]
+fn a_folder_without_sidecars_gets_dated_incidents_flagged_date_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    // Relative dates only: dated from the file's modification day.
+    write_dated(
+        &docs,
+        "relative.txt",
+        "昨天下午，某县一座煤矿发生透水事故，造成3人死亡。\n",
+        "2024-06-10",
+    );
+    // A date with its year: the text's own date, not uncertain.
+    write_dated(
+        &docs,
+        "absolute.txt",
+        "2024年3月5日，某县一座煤矿发生瓦斯爆炸，造成5人死亡。\n",
+        "2024-06-10",
+    );
+    // A dateline: the report's own date.
+    write_dated(
+        &docs,
+        "wire.txt",
+        "新华社太原6月3日电 2日晚，某县一家化工厂发生爆炸，造成2人死亡。\n",
+        "2024-06-10",
+    );
+    let db = dir.path().join("r.db");
+    let out = recount(&db).arg("ingest").arg(&docs).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("relative.txt: no publication date or dateline")
+            && stderr.contains("the file's modification time (2024-06-10)")
+            && stderr.contains("recount redate relative.txt"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("absolute.txt:") && !stderr.contains("wire.txt:"),
+        "{stderr}"
+    );
+    let incidents = export(&db);
+    let relative = incident_of(&incidents, "relative.txt");
+    assert_eq!(relative["date"], "2024-06-09");
+    assert!(flags(relative).contains(&"date_uncertain"));
+    let absolute = incident_of(&incidents, "absolute.txt");
+    assert_eq!(absolute["date"], "2024-03-05");
+    assert!(!flags(absolute).contains(&"date_uncertain"));
+    let wire = incident_of(&incidents, "wire.txt");
+    assert_eq!(wire["date"], "2024-06-02");
+    assert!(!flags(wire).contains(&"date_uncertain"));
+
+    // Re-ingesting with --published is a duplicate; redate dates the archived document,
+    // is logged, keeps the log verifiable and survives re-extraction.
+    let said = ok(
+        &db,
+        &[
+            "redate",
+            "relative.txt",
+            "--published",
+            "2024-06-20",
+            "--reason",
+            "from the outlet's archive",
+        ],
+    );
+    assert!(
+        said.contains("redated relative.txt to 2024-06-20"),
+        "{said}"
+    );
+    let after = export(&db);
+    let relative = incident_of(&after, "relative.txt");
+    assert_eq!(relative["date"], "2024-06-19");
+    assert!(!flags(relative).contains(&"date_uncertain"));
+    let shown = ok(&db, &["show", relative["id"].as_str().unwrap()]);
+    assert!(
+        shown.contains("redate") && shown.contains("from the outlet's archive"),
+        "{shown}"
+    );
+    assert!(ok(&db, &["verify"]).contains("verifies"));
+    ok(&db, &["reextract"]);
+    assert_eq!(
+        incident_of(&export(&db), "relative.txt")["date"],
+        "2024-06-19"
+    );
+    // An unknown document is a clear error.
+    let out = recount(&db)
+        .args(["redate", "nothing.txt", "--published", "2024-06-20"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no archived document with id nothing.txt")
+    );
+}
+
+#[test]
+fn explain_prints_sentences_runs_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    std::fs::write(
+        &path,
+        "某县煤矿事故\n\n新华社太原3月5日电 4日晚，某县一座煤矿發生瓦斯爆炸，造成5人遇難。\n\n据统计，今年以来全省共发生事故12起。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("report.txt.meta.json"),
+        r#"{"title": "某县煤矿事故", "published": "2024-03-06"}"#,
+    )
+    .unwrap();
+    let out = recount(&dir.path().join("unused.db"))
+        .arg("explain")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for want in [
+        "script: traditional characters read as simplified",
+        "relative dates count from: 2024-03-05 (the dateline)",
+        "headline: 某县煤矿事故",
+        "dateline: 新华社太原3月5日电",
+        "dropped: speaks of many events at once",
+        "accident:瓦斯(3)",
+        "counts: dead 5",
+        "reports: 1",
+        "2024-03-04",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    // explain stores nothing.
+    assert!(!dir.path().join("unused.db").exists());
+}

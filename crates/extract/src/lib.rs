@@ -715,13 +715,22 @@ fn sentence_date(
         .collect();
     // The most precise date tells the event ("许某今年43岁,去年12月28日…"): a day
     // before a month, a month before a year. Among equals a date written out beats one
-    // counted from the anchor ("今日证实，四月十一日晚…", "11月17日晚…一天前"), then the
-    // earliest: "记者19日证实，18日下午…" tells the event's day after the reporting day.
+    // counted from the anchor ("今日证实，四月十一日晚…", "11月17日晚…一天前") and the first
+    // written out wins ("On May 6, relatives of those killed in the April 2 blast…");
+    // among counted ones the earliest: "记者19日证实，18日下午…" tells the event's day
+    // after the reporting day.
     let best = mentions.iter().map(|m| m.date.precision()).max()?;
     let m = mentions
         .into_iter()
         .filter(|m| m.date.precision() == best)
-        .min_by_key(|m| (m.relative, m.date.first_day()))?;
+        .min_by_key(|m| {
+            let day = if m.relative {
+                m.date.first_day()
+            } else {
+                NaiveDate::MIN
+            };
+            (m.relative, day, m.span.start)
+        })?;
     let fix = |d: PartialDate| match year {
         Some(y) if !m.year_given && !m.relative => PartialDate { year: y, ..d },
         _ => d,

@@ -268,3 +268,173 @@ fn a_determiner_is_not_part_of_an_organisation_name() {
     );
     assert!(r.organizations.is_empty(), "{:?}", r.organizations);
 }
+
+fn adcode(r: &Report) -> Option<&str> {
+    r.place.as_ref().and_then(|p| p.adcode.as_deref())
+}
+
+#[test]
+fn traditional_script_reads_like_simplified_and_quotes_keep_the_original() {
+    let text = "2024年3月5日，陝西省韓城市一煤礦發生瓦斯爆炸，造成12人遇難。";
+    let reports = run(text, "2024-03-06");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let r = &reports[0];
+    assert_eq!(r.kind, IncidentType::Accident);
+    assert_eq!(best(r, FigureKind::Dead), Some(12));
+    assert_eq!(adcode(r), Some("610581"));
+    assert_eq!(r.sector.as_deref(), Some("coal_mining"));
+    // The archived words, not their normalised form.
+    assert!(r.quote.contains("煤礦發生"), "{}", r.quote);
+    assert!(r.claims[0].quote.contains("遇難"), "{}", r.claims[0].quote);
+}
+
+#[test]
+fn a_wire_datelines_city_is_the_desk_and_its_date_the_anchor() {
+    // The desk is in the provincial capital; the crash is in a county elsewhere, and
+    // 昨天 counts from the dateline's day, not the (later) publication date.
+    let text = "某地客车相撞\n\n新华社太原3月5日电（记者某某）昨天下午，吕梁市交城县一辆客车与货车相撞，造成3人死亡。";
+    let reports = run_titled(text, "某地客车相撞", "2024-03-07");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert_eq!(reports[0].date.unwrap().to_string(), "2024-03-04");
+    assert_eq!(adcode(&reports[0]), Some("141122"));
+}
+
+#[test]
+fn a_total_of_one_event_is_no_statistic() {
+    // 共有 and 截至 tell one event's totals; 统计 beside "this accident" does too.
+    for text in [
+        "8月19日晚，某县国道上两车迎面相撞，两车共有7人，其中4人死亡，3人受伤。",
+        "8月19日下午，某县一辆客车翻入江中，截至昨晚，已造成4人死亡。",
+        "8月19日，某县一辆客车翻入江中，据统计，此次事故共造成4人死亡。",
+    ] {
+        let reports = run(text, "2024-08-20");
+        assert_eq!(reports.len(), 1, "{text}: {reports:#?}");
+        assert_eq!(best(&reports[0], FigureKind::Dead), Some(4), "{text}");
+    }
+    // A tally of many events is still dropped.
+    assert!(run(
+        "据统计，今年以来全省共发生交通事故12起，死亡30人。",
+        "2024-08-20"
+    )
+    .is_empty());
+}
+
+#[test]
+fn injury_grades_add_up_and_a_headcount_is_no_toll() {
+    let text = "3月2日凌晨，某县高速公路上一辆大客车追尾货车，事故造成5人死亡、1人重伤、4人轻伤，12人轻微伤。";
+    let r = &run(text, "2024-03-03")[0];
+    assert_eq!(best(r, FigureKind::Injured), Some(17));
+    assert_eq!(best(r, FigureKind::Dead), Some(5));
+}
+
+#[test]
+fn one_victim_without_a_numeral_is_one() {
+    let text = "5月6日上午，河北省保定市清苑区一路口，一辆货车撞上一辆电动车，骑车人当场死亡，货车司机受轻伤。";
+    let r = &run(text, "2024-05-06")[0];
+    assert_eq!(best(r, FigureKind::Dead), Some(1));
+    assert_eq!(best(r, FigureKind::Injured), Some(1));
+    // Said not to have happened, it is no count.
+    let text = "5月6日上午，河北省保定市清苑区一辆货车侧翻，司机未受伤，车上货物散落。";
+    let r = &run(text, "2024-05-06")[0];
+    assert_eq!(best(r, FigureKind::Injured), None);
+}
+
+#[test]
+fn the_poisoned_of_a_meal_are_injured_and_hotlines_are_no_counts() {
+    let text = "4月3日中午，某县一所小学的46名学生在食堂吃过午饭后，陆续出现呕吐、腹痛等食物中毒症状，学校随即拨打120，学生被送往医院救治。";
+    let reports = run(text, "2024-04-04");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let r = &reports[0];
+    assert_eq!(r.mechanism.as_deref(), Some("poisoning"));
+    assert_eq!(best(r, FigureKind::Injured), Some(46));
+    assert!(r.organizations.is_empty(), "{:?}", r.organizations);
+    // Gas poisoning at work: those overcome are not counted as injured.
+    let text = "4月3日，某县一座铅锌矿井下3名工人中毒晕倒，其中2人经抢救无效死亡。";
+    let r = &run(text, "2024-04-04")[0];
+    assert_eq!(best(r, FigureKind::Injured), None);
+    assert_eq!(best(r, FigureKind::Dead), Some(2));
+}
+
+#[test]
+fn one_event_told_on_two_days_is_one_report() {
+    let text = "4月29日14时许，云南省大理市一处山林起火，消防队员赶赴现场扑救。\n\n4月30日上午，大理市山林明火被全部扑灭，过火面积约200亩，无人员伤亡。";
+    let reports = run(text, "2024-04-30");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert_eq!(reports[0].date.unwrap().to_string(), "2024-04-29");
+}
+
+#[test]
+fn natural_disasters_are_no_incidents_and_attacks_are_crimes() {
+    let quake = "5月12日，某国发生7.8级地震，造成至少300人死亡。";
+    assert!(run(quake, "2024-05-13").is_empty());
+    // The same quake bringing a mine down is a workplace accident.
+    let mine = "5月12日，地震导致某县一座煤矿井下巷道垮塌，5名矿工被困。";
+    assert_eq!(run(mine, "2024-05-13")[0].kind, IncidentType::Accident);
+    let attack = "6月9日晚，巴基斯坦白沙瓦一家酒店遭自杀式炸弹袭击，爆炸造成18人死亡。";
+    let r = &run(attack, "2024-06-10")[0];
+    assert_eq!(r.kind, IncidentType::Crime);
+    assert_eq!(r.place.as_ref().map(|p| p.country.as_str()), Some("PK"));
+}
+
+#[test]
+fn background_with_a_year_is_not_an_event() {
+    let text = "3月8日，某县一座煤矿发生冒顶事故，造成2人死亡。该矿2001年被列为高瓦斯矿井。";
+    let reports = run(text, "2024-03-09");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let text = "矿长张某2015年起任该矿矿长，2019年退休。";
+    assert!(run(text, "2024-03-09").is_empty());
+}
+
+#[test]
+fn an_undated_document_is_dated_from_its_fallback_and_flagged() {
+    let input = |text| Input {
+        doc_id: "t.txt",
+        sha256: "0123456789abcdef0123",
+        text,
+        title: None,
+        published: None,
+        fallback: NaiveDate::from_ymd_opt(2024, 6, 10).map(|d| (d, "the file's modification time")),
+    };
+    let r = &extract(&input("昨天下午，某县一座煤矿发生透水事故，造成3人死亡。"))[0];
+    assert_eq!(r.date.unwrap().to_string(), "2024-06-09");
+    assert!(r.date_uncertain);
+    // A date with its year written is the text's own.
+    let r = &extract(&input(
+        "2024年3月5日，某县一座煤矿发生瓦斯爆炸，造成5人死亡。",
+    ))[0];
+    assert_eq!(r.date.unwrap().to_string(), "2024-03-05");
+    assert!(!r.date_uncertain);
+    // A dateline dates the report itself.
+    let r = &extract(&input(
+        "新华社太原6月3日电 2日晚，某县一座煤矿发生瓦斯爆炸，造成5人死亡。",
+    ))[0];
+    assert_eq!(r.date.unwrap().to_string(), "2024-06-02");
+    assert!(!r.date_uncertain);
+}
+
+#[test]
+fn explain_says_what_became_of_each_sentence() {
+    let input = Input {
+        doc_id: "t.txt",
+        sha256: "0123456789abcdef0123",
+        text: "据统计，今年以来全省共发生事故12起。\n\n3月8日，某县一座煤矿发生冒顶事故，造成2人死亡。",
+        title: None,
+        published: "2024-03-09".parse().ok(),
+        fallback: None,
+    };
+    let (reports, trace) = explain(&input);
+    assert_eq!(reports, extract(&input));
+    assert_eq!(trace.sentences.len(), 2);
+    assert!(trace.sentences[0]
+        .decision
+        .starts_with("dropped: speaks of many events"));
+    assert_eq!(trace.sentences[1].run, Some(0));
+    assert_eq!(trace.runs[0].decision, "report 0");
+    assert!(trace.runs[0]
+        .evidence
+        .iter()
+        .any(|e| e == "accident:冒顶(3)"));
+    let text = trace.render();
+    assert!(text.contains("relative dates count from: 2024-03-09 (the publication date)"));
+    assert!(text.contains("counts: dead 2"));
+}
