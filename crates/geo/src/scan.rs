@@ -224,7 +224,7 @@ fn abbreviations(g: &Gazetteer, text: &str, found: &mut Vec<Found>) {
             let after_verb = char_before(text, at).is_some_and(|c| ABBREV_VERBS.contains(&c))
                 && !ABBREV_WORDS.iter().any(|w| rest.starts_with(w));
             let plate = {
-                let tail = text[end..].as_bytes();
+                let tail = &text.as_bytes()[end..];
                 tail.first().is_some_and(|b| b.is_ascii_uppercase())
                     && tail
                         .iter()
