@@ -372,15 +372,7 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
             .max()
             .unwrap_or(0);
         if sum > largest {
-            out.push(ClaimDraft {
-                kind: FigureKind::Injured,
-                value: sum,
-                qualifier: Qualifier::Exact,
-                value_max: None,
-                attributed_to: speaker,
-                disputed: false,
-                quote: sentence.trim().to_string(),
-            });
+            out.push(plain_claim(FigureKind::Injured, sum, speaker, sentence));
         }
     }
     // "女孩不幸身亡", "致周某当场死亡": one victim named without a numeral.
@@ -396,30 +388,14 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
             FigureKind::Dead
         };
         if !out.iter().any(|c| c.kind == kind) {
-            out.push(ClaimDraft {
-                kind,
-                value: 1,
-                qualifier: Qualifier::Exact,
-                value_max: None,
-                attributed_to: speaker,
-                disputed: false,
-                quote: sentence.trim().to_string(),
-            });
+            out.push(plain_claim(kind, 1, speaker, sentence));
         }
     }
     for m in SINGULAR.captures_iter(sentence) {
         let kind = kind_of_cue(&m[1]).or_else(|| first_cue(&m[1]).map(|(_, k)| k));
         if let Some(kind) = kind {
             if !out.iter().any(|c| c.kind == kind) {
-                out.push(ClaimDraft {
-                    kind,
-                    value: 1,
-                    qualifier: Qualifier::Exact,
-                    value_max: None,
-                    attributed_to: speaker,
-                    disputed: false,
-                    quote: sentence.trim().to_string(),
-                });
+                out.push(plain_claim(kind, 1, speaker, sentence));
             }
         }
     }
@@ -503,6 +479,19 @@ fn is_hotline(before: &str, after: &str) -> bool {
         ]
         .iter()
         .any(|w| after.trim_start().starts_with(w))
+}
+
+/// An exact, undisputed claim of `value` made by `speaker` in `sentence`.
+fn plain_claim(kind: FigureKind, value: i64, speaker: Speaker, sentence: &str) -> ClaimDraft {
+    ClaimDraft {
+        kind,
+        value,
+        qualifier: Qualifier::Exact,
+        value_max: None,
+        attributed_to: speaker,
+        disputed: false,
+        quote: sentence.trim().to_string(),
+    }
 }
 
 /// Words that make a smaller sum the subject of a case: owed, lost, taken.

@@ -234,24 +234,20 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
                 None => a.to_string(),
             })
         };
-        if let Some(cue) = figures::aggregate_cue(sentence) {
+        // A tally of many events, or background with a date, tells no event of its own.
+        let dropped = figures::aggregate_cue(sentence)
+            .map(|cue| format!("dropped: speaks of many events at once ({cue})"))
+            .or_else(|| {
+                background_cue(sentence)
+                    .map(|cue| format!("dropped: background, not the event ({cue})"))
+            });
+        if let Some(decision) = dropped {
             if let Some(t) = trace.as_deref_mut() {
                 t.sentences.push(SentenceNote {
                     text: original[s.range.clone()].to_string(),
                     date: note_date(&date),
                     run: None,
-                    decision: format!("dropped: speaks of many events at once ({cue})"),
-                });
-            }
-            continue;
-        }
-        if let Some(cue) = background_cue(sentence) {
-            if let Some(t) = trace.as_deref_mut() {
-                t.sentences.push(SentenceNote {
-                    text: original[s.range.clone()].to_string(),
-                    date: note_date(&date),
-                    run: None,
-                    decision: format!("dropped: background, not the event ({cue})"),
+                    decision,
                 });
             }
             continue;
@@ -415,17 +411,7 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             .map(|x| format!("{} {}", x.kind.as_str(), x.value))
             .collect();
         // Weak evidence (a death word alone) makes an event only with a count.
-        if !c.strong
-            && !claims.iter().any(|x| {
-                matches!(
-                    x.kind,
-                    FigureKind::Dead
-                        | FigureKind::Injured
-                        | FigureKind::Missing
-                        | FigureKind::Trapped
-                )
-            })
-        {
+        if !c.strong && !has_toll(&claims) {
             note.decision = format!(
                 "dropped: only weak words for {} and no count",
                 kind.as_str()
@@ -509,6 +495,16 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         reports.push(report);
     }
     reports
+}
+
+/// The claims count casualties: dead, injured, missing or trapped.
+fn has_toll(claims: &[ClaimDraft]) -> bool {
+    claims.iter().any(|x| {
+        matches!(
+            x.kind,
+            FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped
+        )
+    })
 }
 
 fn push_run(trace: &mut Option<&mut Trace>, note: RunNote) {
@@ -1022,12 +1018,7 @@ fn attach_undated(
     for mut p in pending {
         // Only the date of a run that told no typed event: a run that told one was an
         // event of its own, and this one is background to it.
-        let counted = p.claims.iter().any(|x| {
-            matches!(
-                x.kind,
-                FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped
-            )
-        });
+        let counted = has_toll(&p.claims);
         let free = p
             .inherited
             .filter(|(from, _)| counted && typeless.contains(from))
@@ -1069,15 +1060,7 @@ fn date_orphans(
     for mut c in cands {
         if c.date.is_none() {
             // A toll, not only a word: a statistics release names accident types too.
-            let counted = c.claims.iter().any(|x| {
-                matches!(
-                    x.kind,
-                    FigureKind::Dead
-                        | FigureKind::Injured
-                        | FigureKind::Missing
-                        | FigureKind::Trapped
-                )
-            });
+            let counted = has_toll(&c.claims);
             if let Some(a) =
                 anchor.filter(|_| counted && !dated.contains(&c.kind) && !taken.contains(&c.kind))
             {

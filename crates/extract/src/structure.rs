@@ -134,14 +134,23 @@ pub fn find(text: &str, title: Option<&str>, published: Option<chrono::NaiveDate
             continue;
         }
         let mut head = lead;
-        if let Some(c) = BRACKET_DATELINE
+        // (the match, the group holding its date); an English dateline only where the line
+        // goes on after the dash: a heading in capitals is no dateline.
+        let dateline = BRACKET_DATELINE
             .captures(trimmed)
             .or_else(|| ZH_DATELINE.captures(trimmed))
-        {
+            .map(|c| (c, 1))
+            .or_else(|| {
+                EN_DATELINE
+                    .captures(trimmed)
+                    .filter(|c| c.get(0).is_some_and(|m| m.end() < trimmed.len()))
+                    .map(|c| (c, 3))
+            });
+        if let Some((c, group)) = dateline {
             let whole = c.get(0).map_or(0..0, |m| m.range());
             if out.dateline_date.is_none() {
                 out.dateline_date = c
-                    .get(1)
+                    .get(group)
                     .and_then(|d| find_dates(d.as_str(), published).into_iter().next())
                     .map(|m| m.date)
                     .filter(|d| d.day.is_some());
@@ -149,21 +158,6 @@ pub fn find(text: &str, title: Option<&str>, published: Option<chrono::NaiveDate
             out.spans
                 .push((Part::Dateline, lead + whole.start..lead + whole.end));
             head = lead + whole.end;
-        } else if let Some(c) = EN_DATELINE.captures(trimmed) {
-            let whole = c.get(0).map_or(0..0, |m| m.range());
-            // Only a line that goes on after the dash: a heading in capitals is no dateline.
-            if whole.end < trimmed.len() {
-                if out.dateline_date.is_none() {
-                    out.dateline_date = c
-                        .get(3)
-                        .and_then(|d| find_dates(d.as_str(), published).into_iter().next())
-                        .map(|m| m.date)
-                        .filter(|d| d.day.is_some());
-                }
-                out.spans
-                    .push((Part::Dateline, lead + whole.start..lead + whole.end));
-                head = lead + whole.end;
-            }
         } else if let Some(m) = EN_AGENCY.find(&trimmed[..floor_boundary(trimmed, 200)]) {
             out.spans
                 .push((Part::Byline, lead + m.start()..lead + m.end()));
