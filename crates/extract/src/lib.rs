@@ -360,6 +360,25 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         if trace.is_some() {
             note.evidence = type_hits_named(&c.text);
         }
+        // An undated run with no event word of its own that counts people (警方带走了3名工人
+        // 代表) goes on telling the event before it in its section.
+        let mut continues = false;
+        if c.kind.is_none() && c.date.is_none() {
+            if let Some(prev) = candidates.last().filter(|p| p.section == c.section) {
+                let collective = matches!(
+                    prev.kind,
+                    Some(IncidentType::Strike | IncidentType::Protest)
+                );
+                let counts = c.spans.iter().any(|r| {
+                    !figures::claims(&text[r.clone()], collective, voice).is_empty()
+                });
+                if counts {
+                    c.kind = prev.kind;
+                    continues = true;
+                    note.evidence.push("counts that go on the run before".into());
+                }
+            }
+        }
         let Some(kind) = c.kind else {
             typeless.push(c.id);
             note.decision = "dropped: no event word".into();
@@ -411,7 +430,7 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             .map(|x| format!("{} {}", x.kind.as_str(), x.value))
             .collect();
         // Weak evidence (a death word alone) makes an event only with a count.
-        if !c.strong && !has_toll(&claims) {
+        if !c.strong && !has_toll(&claims) && !continues {
             note.decision = format!(
                 "dropped: only weak words for {} and no count",
                 kind.as_str()

@@ -438,3 +438,25 @@ fn explain_says_what_became_of_each_sentence() {
     assert!(text.contains("relative dates count from: 2024-03-09 (the publication date)"));
     assert!(text.contains("counts: dead 2"));
 }
+
+#[test]
+fn a_traditional_forum_repost_is_read_past_its_furniture() {
+    let text = "【2024年03月05日訊】\n發表於 2024-03-05 10:12\n據網友爆料，3月4日上午，黑龍江省雙鴨山市寶山區一煤礦約200名礦工因被拖欠工資三個月，集體罷工，拒絕下井。\n有礦工稱，當地警方到場後帶走了3名工人代表。\n";
+    let reports = extract(&Input {
+        doc_id: "t.txt",
+        sha256: "0123456789abcdef0123",
+        text,
+        title: None,
+        published: None,
+        fallback: None,
+    });
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let r = &reports[0];
+    assert_eq!(r.kind, IncidentType::Strike);
+    assert_eq!(r.date.unwrap().to_string(), "2024-03-04");
+    assert!(!r.date_uncertain, "the bracketed dateline is the report's own date");
+    assert_eq!(adcode(r), Some("230506"));
+    assert_eq!(best(r, FigureKind::Participants), Some(200));
+    // The undated sentence with a count goes on the strike.
+    assert_eq!(best(r, FigureKind::Arrested), Some(3));
+}
