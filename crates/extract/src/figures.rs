@@ -279,7 +279,7 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         let before = &sentence[..n.span.start];
         // 拨打120, 110指挥中心, 119接警: emergency numbers, not counts. "被救出的4人中":
         // the group a part is taken from.
-        if is_hotline(before, after) || PARTITIVE.is_match(after) {
+        if is_hotline(before, after) || PARTITIVE.is_match(after) || THRESHOLD.is_match(after) {
             continue;
         }
         let kind = BEFORE_CUE
@@ -426,6 +426,13 @@ static HEADCOUNT: LazyLock<Regex> = LazyLock::new(|| {
 /// "4人中", "5名当中": the group a part is taken from (not 4人中毒).
 static PARTITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:人|名|位)(?:当中|之中|中)(?:[,，、]|$|[^毒暑])").expect("partitive pattern")
+});
+
+/// The bounds of a legal class of accident, not a toll: "造成3人以上10人以下死亡", "死亡10人
+/// 以上30人以下", "10 or more deaths".
+static THRESHOLD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:人|名)?\s*(?:以上|以下|至\s*[0-9一二三四五六七八九十]+\s*人)|^\s*or more (?:deaths|people)")
+        .expect("threshold pattern")
 });
 
 /// Food and meals: the poisoned of a food poisoning are its injured.

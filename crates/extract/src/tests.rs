@@ -460,3 +460,11 @@ fn a_traditional_forum_repost_is_read_past_its_furniture() {
     // The undated sentence with a count goes on the strike.
     assert_eq!(best(r, FigureKind::Arrested), Some(3));
 }
+
+#[test]
+fn legal_classes_of_accident_are_no_tolls() {
+    let text = "3月8日，山西省吕梁市孝义市一座煤矿发生瓦斯爆炸，造成4人死亡。按照规定，造成3人以上10人以下死亡的事故为较大事故。";
+    let r = &run(text, "2024-03-09")[0];
+    assert_eq!(best(r, FigureKind::Dead), Some(4));
+    assert!(r.claims.iter().all(|c| c.value == 4), "{:?}", r.claims);
+}
