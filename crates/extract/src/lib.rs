@@ -160,6 +160,8 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
     let year_source = input.published.or(input.fallback.map(|(d, _)| d));
     let structure = structure::find(&normalised, title_norm, year_source);
     let blanked = structure::blank(&normalised, &structure.spans);
+    // A headline found in the text stands in for a title the metadata lacks.
+    let title_norm = title_norm.or_else(|| structure.headline.clone().map(|r| &normalised[r]));
     let text: &str = &blanked;
     // The dateline's date is the day the report was written: relative dates count from it.
     let dateline = structure
@@ -369,13 +371,15 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
                     prev.kind,
                     Some(IncidentType::Strike | IncidentType::Protest)
                 );
-                let counts = c.spans.iter().any(|r| {
-                    !figures::claims(&text[r.clone()], collective, voice).is_empty()
-                });
+                let counts = c
+                    .spans
+                    .iter()
+                    .any(|r| !figures::claims(&text[r.clone()], collective, voice).is_empty());
                 if counts {
                     c.kind = prev.kind;
                     continues = true;
-                    note.evidence.push("counts that go on the run before".into());
+                    note.evidence
+                        .push("counts that go on the run before".into());
                 }
             }
         }

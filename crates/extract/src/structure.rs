@@ -45,6 +45,30 @@ pub struct Structure {
     pub spans: Vec<(Part, Range<usize>)>,
     /// The date the dateline gives: the day the report was written.
     pub dateline_date: Option<PartialDate>,
+    /// The headline's span, when the text opens with one.
+    pub headline: Option<Range<usize>>,
+}
+
+/// The line ending at `end` is followed by an empty line.
+fn blank_line_after(text: &str, end: usize) -> bool {
+    let mut lines = text[end..].split('\n');
+    let rest_of_line = lines.next().unwrap_or("");
+    rest_of_line.trim().is_empty() && lines.next().is_some_and(|l| l.trim().is_empty())
+}
+
+/// A line shaped like a headline: short, and not ending like a sentence.
+fn headline_shape(line: &str) -> bool {
+    let chars = line.chars().count();
+    let cjk = line.chars().filter(|c| crate::segment::is_cjk(*c)).count();
+    let short = if cjk * 2 > chars {
+        chars <= 40
+    } else {
+        chars <= 120
+    };
+    short
+        && !line.ends_with([
+            '。', '！', '？', '.', '!', '?', '；', ';', ':', '：', ',', '，',
+        ])
 }
 
 /// A Chinese dateline: an outlet and desk, a date, then 电/讯/消息/信息 — "新华社太原3月5日电",
@@ -117,12 +141,17 @@ pub fn find(text: &str, title: Option<&str>, published: Option<chrono::NaiveDate
         let first = body_lines == 0;
         body_lines += 1;
         if first {
-            if let Some(t) = &title_key {
-                if squash(trimmed) == *t {
-                    out.spans.push((Part::Headline, lead..end));
-                    body_lines = 0;
-                    continue;
-                }
+            let is_title = match &title_key {
+                Some(t) => squash(trimmed) == *t,
+                // Without a title, a short first line with no sentence end, standing alone
+                // before a blank line, is the headline.
+                None => headline_shape(trimmed) && blank_line_after(text, end),
+            };
+            if is_title {
+                out.spans.push((Part::Headline, lead..end));
+                out.headline = Some(lead..end);
+                body_lines = 0;
+                continue;
             }
         }
         if FURNITURE.is_match(trimmed) && trimmed.chars().count() <= 120 {
@@ -215,6 +244,20 @@ mod tests {
         assert!(!blanked.contains("太原"));
         assert!(blanked.contains("5日凌晨，某县一煤矿"));
         assert_eq!(blanked.len(), text.len());
+    }
+
+    #[test]
+    fn a_short_first_line_alone_is_the_headline_when_there_is_no_title() {
+        let text = "某县两车相撞3死2伤\n\n3月5日，某县国道上两车相撞，造成3人死亡。\n";
+        let s = find(text, None, None);
+        assert_eq!(s.headline.map(|r| &text[r]), Some("某县两车相撞3死2伤"));
+        // A first line that is a sentence, or runs on, is no headline.
+        assert!(find("3月5日，两车相撞。\n\n后续。\n", None, None)
+            .headline
+            .is_none());
+        assert!(find("某县两车相撞\n3月5日，两车相撞。\n", None, None)
+            .headline
+            .is_none());
     }
 
     #[test]

@@ -454,7 +454,10 @@ fn a_traditional_forum_repost_is_read_past_its_furniture() {
     let r = &reports[0];
     assert_eq!(r.kind, IncidentType::Strike);
     assert_eq!(r.date.unwrap().to_string(), "2024-03-04");
-    assert!(!r.date_uncertain, "the bracketed dateline is the report's own date");
+    assert!(
+        !r.date_uncertain,
+        "the bracketed dateline is the report's own date"
+    );
     assert_eq!(adcode(r), Some("230506"));
     assert_eq!(best(r, FigureKind::Participants), Some(200));
     // The undated sentence with a count goes on the strike.
