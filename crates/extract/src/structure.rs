@@ -49,11 +49,13 @@ pub struct Structure {
     pub headline: Option<Range<usize>>,
 }
 
-/// The line ending at `end` is followed by an empty line.
+/// The line ending at `end` is followed by an empty line, and then by more text.
 fn blank_line_after(text: &str, end: usize) -> bool {
     let mut lines = text[end..].split('\n');
     let rest_of_line = lines.next().unwrap_or("");
-    rest_of_line.trim().is_empty() && lines.next().is_some_and(|l| l.trim().is_empty())
+    rest_of_line.trim().is_empty()
+        && lines.next().is_some_and(|l| l.trim().is_empty())
+        && lines.any(|l| !l.trim().is_empty())
 }
 
 /// A line shaped like a headline: short, and not ending like a sentence.
@@ -145,7 +147,11 @@ pub fn find(text: &str, title: Option<&str>, published: Option<chrono::NaiveDate
                 Some(t) => squash(trimmed) == *t,
                 // Without a title, a short first line with no sentence end, standing alone
                 // before a blank line, is the headline.
-                None => headline_shape(trimmed) && blank_line_after(text, end),
+                None => {
+                    headline_shape(trimmed)
+                        && !FURNITURE.is_match(trimmed)
+                        && blank_line_after(text, end)
+                }
             };
             if is_title {
                 out.spans.push((Part::Headline, lead..end));
