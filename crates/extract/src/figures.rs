@@ -282,21 +282,22 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         if is_hotline(before, after) || PARTITIVE.is_match(after) || THRESHOLD.is_match(after) {
             continue;
         }
+        // The pattern is anchored at the end: the last words are enough to read it.
         let kind = BEFORE_CUE
-            .captures(before)
+            .captures(&before[tail_start(before, 32)..])
             .and_then(|c| kind_of_cue(&c[1]))
             .or_else(|| {
                 let (pos, kind) = first_cue_in(after, meal)?;
                 // A cue far beyond the number belongs to another phrase; a headcount
                 // ("两车共有7人，其中4人死亡", 载有20多名乘客) takes only a cue right after it.
-                let limit = if HEADCOUNT.is_match(before) { 9 } else { 80 };
+                let limit = if headcount(before) { 9 } else { 80 };
                 (pos <= limit).then_some(kind)
             })
             .or_else(|| {
                 // Poisoning is told at length: "17名员工在食堂进食后，陆续出现呕吐等食物中毒症状".
                 let clause_end = after.find('。').unwrap_or(after.len());
                 let window = &after[..floor_boundary(after, clause_end.min(210))];
-                (!HEADCOUNT.is_match(before) && POISONED_LATER.is_match(window))
+                (window.contains("中毒") && !headcount(before) && POISONED_LATER.is_match(window))
                     .then_some(FigureKind::Injured)
             })
             .or_else(|| {
@@ -376,7 +377,13 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
         }
     }
     // "女孩不幸身亡", "致周某当场死亡": one victim named without a numeral.
-    for m in SINGULAR_ZH.captures_iter(sentence) {
+    let fates = ["死", "身亡", "遇难", "丧生", "殒命", "伤"];
+    let singular_zh = if fates.iter().any(|f| sentence.contains(f)) {
+        SINGULAR_ZH.captures_iter(sentence).collect()
+    } else {
+        Vec::new()
+    };
+    for m in singular_zh {
         let gap = m.name("gap").map_or("", |g| g.as_str());
         if ["未", "无", "没有", "不会"].iter().any(|w| gap.contains(w)) {
             continue;
@@ -440,6 +447,20 @@ static MEAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"食|餐|饭|吃|喝|饮|菜|宴|meal|food|ate|dinner|lunch|breakfast|banquet")
         .expect("meal pattern")
 });
+
+/// Whether the words right before a number make it a headcount ([`HEADCOUNT`] on the last
+/// few characters only: the pattern is anchored at the end).
+fn headcount(before: &str) -> bool {
+    HEADCOUNT.is_match(&before[tail_start(before, 8)..])
+}
+
+/// The byte offset where the last `n` characters of `s` begin.
+fn tail_start(s: &str, n: usize) -> usize {
+    s.char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
 
 /// A poisoning told some words after the count of the poisoned.
 static POISONED_LATER: LazyLock<Regex> = LazyLock::new(|| {

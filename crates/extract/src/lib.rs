@@ -338,12 +338,19 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
     };
     // A report about attacks (its headline, or several decisive attack words in it) makes
     // the explosions it tells attacks too.
-    let about_attacks = title_norm.and_then(classify) == Some(IncidentType::Crime)
-        || type_hits(text)
-            .iter()
-            .filter(|(k, w)| *k == IncidentType::Crime && *w >= 3)
-            .count()
-            >= 3;
+    // Read only when an accident run needs it.
+    let about_attacks = std::cell::OnceCell::new();
+    let about_attacks = || {
+        *about_attacks.get_or_init(|| {
+            title_norm.and_then(classify) == Some(IncidentType::Crime)
+                || lexicon()
+                    .hits_in(text, &["type"])
+                    .iter()
+                    .filter(|h| h.entry.value == "crime" && h.entry.weight >= 3)
+                    .count()
+                    >= 3
+        })
+    };
     let mut candidates: Vec<Candidate> = Vec::new();
     // Runs that told nothing typed: their dates may date the sentences after them.
     let mut typeless: Vec<usize> = Vec::new();
@@ -356,9 +363,15 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         // The lead sentence says what happened that day; what follows is often
         // background (the accident a protest is about). Read the lead first.
         let lead = &c.text[..c.lead.min(c.text.len())];
-        c.kind = classify(lead)
-            .filter(|k| has_strong(lead, *k))
-            .or_else(|| classify(&c.text));
+        let lead_hits = type_hits(lead);
+        let hits = if lead.len() == c.text.len() {
+            lead_hits.clone()
+        } else {
+            type_hits(&c.text)
+        };
+        c.kind = classify_hits(&lead_hits)
+            .filter(|k| strong_in(&lead_hits, *k))
+            .or_else(|| classify_hits(&hits));
         if trace.is_some() {
             note.evidence = type_hits_named(&c.text);
         }
@@ -371,10 +384,11 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
                     prev.kind,
                     Some(IncidentType::Strike | IncidentType::Protest)
                 );
-                let counts = c
-                    .spans
-                    .iter()
-                    .any(|r| !figures::claims(&text[r.clone()], collective, voice).is_empty());
+                let counts = FATE.is_match(&c.text)
+                    && PEOPLE_COUNT.is_match(&c.text)
+                    && c.spans
+                        .iter()
+                        .any(|r| !figures::claims(&text[r.clone()], collective, voice).is_empty());
                 if counts {
                     c.kind = prev.kind;
                     continues = true;
@@ -391,7 +405,7 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         };
         // Under a headline of an attack, the explosion told below is the attack.
         let kind =
-            if kind == IncidentType::Accident && about_attacks && !WORKPLACE.is_match(&c.text) {
+            if kind == IncidentType::Accident && !WORKPLACE.is_match(&c.text) && about_attacks() {
                 c.kind = Some(IncidentType::Crime);
                 IncidentType::Crime
             } else {
@@ -423,11 +437,11 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
                 }
             }
         }
-        c.strong = has_strong(&c.text, kind);
-        c.kinds = type_hits(&c.text)
-            .into_iter()
+        c.strong = strong_in(&hits, kind);
+        c.kinds = hits
+            .iter()
             .filter(|(_, w)| *w >= 3)
-            .map(|(k, _)| k)
+            .map(|(k, _)| *k)
             .collect();
         note.claims = claims
             .iter()
@@ -547,6 +561,18 @@ fn place_label(p: &Place) -> String {
         None => format!("{name} ({})", p.country),
     }
 }
+
+/// A count of people, the cheap test before reading an untyped run's figures.
+static PEOPLE_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[0-9０-９一二两三四五六七八九十百千]\s*(?:名|人|位)|[0-9]+\s+(?:people|workers|miners|villagers|protesters|were|have been)|(?-u:\b)(?:a|an|one) (?:worker|miner|man|woman|person)")
+        .expect("people count pattern")
+});
+
+/// What such a count must say of the people: killed, hurt, missing, taken away.
+static FATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)死|伤|失踪|失联|被困|带走|抓|拘|逮捕|控制|killed|dead|died|injur|missing|trapped|arrest|detain")
+        .expect("fate pattern")
+});
 
 /// Background told with a date: an official's career, a firm's or a mine's history, a
 /// licence — "2015年起任…局长", "该矿2001年被列为高瓦斯矿井", "founded in 1998".
@@ -817,8 +843,13 @@ fn type_hits_named(text: &str) -> Vec<String> {
 
 /// The event type a run tells, from the lexicon's weighted type words.
 fn classify(text: &str) -> Option<IncidentType> {
+    classify_hits(&type_hits(text))
+}
+
+/// [`classify`] from type hits already read.
+fn classify_hits(hits: &[(IncidentType, u32)]) -> Option<IncidentType> {
     let mut scores: BTreeMap<IncidentType, u32> = BTreeMap::new();
-    for (kind, weight) in type_hits(text) {
+    for &(kind, weight) in hits {
         *scores.entry(kind).or_default() += weight;
     }
     scores.retain(|_, s| *s > 0);
@@ -888,9 +919,9 @@ fn hypothetical(text: &str, at: usize) -> bool {
     MARKERS.iter().any(|m| window.contains(m))
 }
 
-/// Whether the run holds a decisive word for its type (weight 3).
-fn has_strong(text: &str, kind: IncidentType) -> bool {
-    type_hits(text).iter().any(|(k, w)| *k == kind && *w >= 3)
+/// Whether the hits hold a decisive word for `kind` (weight 3).
+fn strong_in(hits: &[(IncidentType, u32)], kind: IncidentType) -> bool {
+    hits.iter().any(|(k, w)| *k == kind && *w >= 3)
 }
 
 fn places_agree(a: &Option<Place>, b: &Option<Place>) -> bool {

@@ -160,7 +160,7 @@ pub fn find(text: &str, title: Option<&str>, published: Option<chrono::NaiveDate
                 continue;
             }
         }
-        if FURNITURE.is_match(trimmed) && trimmed.chars().count() <= 120 {
+        if trimmed.len() <= 360 && trimmed.chars().count() <= 120 && FURNITURE.is_match(trimmed) {
             out.spans.push((Part::Furniture, lead..end));
             continue;
         }

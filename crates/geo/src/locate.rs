@@ -330,14 +330,12 @@ fn origin_chain(before: &str, w: &str) -> bool {
     if before.ends_with(w) {
         return true;
     }
-    let tail: String = before
-        .chars()
+    let start = before
+        .char_indices()
         .rev()
-        .take(6 + w.chars().count())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+        .nth(5 + w.chars().count())
+        .map_or(0, |(i, _)| i);
+    let tail = &before[start..];
     match tail.rfind(w) {
         Some(at) => {
             let gap = &tail[at + w.len()..];

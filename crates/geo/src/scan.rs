@@ -212,41 +212,52 @@ fn abbreviations(g: &Gazetteer, text: &str, found: &mut Vec<Found>) {
     if text.is_ascii() {
         return;
     }
+    // One pass: only a character after a verb of presence, or before a capital letter (a
+    // plate), is looked up.
+    let bytes = text.as_bytes();
     let mut extra = Vec::new();
-    for (abbr, code) in &g.lex.abbrevs {
+    let mut prev: Option<char> = None;
+    for (at, ch) in text.char_indices() {
+        let before = prev.replace(ch);
+        if ch.is_ascii() {
+            continue;
+        }
+        let end = at + ch.len_utf8();
+        let after_verb = before.is_some_and(|c| ABBREV_VERBS.contains(&c));
+        let plate_like = bytes.get(end).is_some_and(|b| b.is_ascii_uppercase());
+        if !after_verb && !plate_like {
+            continue;
+        }
+        let Some((_, code)) = g.lex.abbrevs.iter().find(|(a, _)| {
+            let mut cs = a.chars();
+            cs.next() == Some(ch) && cs.next().is_none()
+        }) else {
+            continue;
+        };
         let Some(unit) = g.index(code) else { continue };
-        for (at, _) in text.match_indices(abbr.as_str()) {
-            let end = at + abbr.len();
-            if found.iter().any(|f| f.start < end && at < f.end) {
-                continue;
-            }
-            let rest = &text[at..];
-            let after_verb = char_before(text, at).is_some_and(|c| ABBREV_VERBS.contains(&c))
-                && !ABBREV_WORDS.iter().any(|w| rest.starts_with(w));
-            let plate = {
-                let tail = &text.as_bytes()[end..];
-                tail.first().is_some_and(|b| b.is_ascii_uppercase())
-                    && tail
-                        .iter()
-                        .skip(1)
-                        .skip_while(|b| matches!(b, b'-' | b'.' | b' '))
-                        .take(5)
-                        .filter(|b| b.is_ascii_alphanumeric())
-                        .count()
-                        == 5
-            };
-            if after_verb || plate {
-                extra.push(Found {
-                    start: at,
-                    end,
-                    units: vec![Target {
-                        unit,
-                        kind: NameKind::Full,
-                    }],
-                    country: None,
-                    latin: false,
-                });
-            }
+        if found.iter().any(|f| f.start < end && at < f.end) {
+            continue;
+        }
+        let words = after_verb && !ABBREV_WORDS.iter().any(|w| text[at..].starts_with(w));
+        let plate = plate_like
+            && bytes[end + 1..]
+                .iter()
+                .skip_while(|b| matches!(b, b'-' | b'.' | b' '))
+                .take(5)
+                .filter(|b| b.is_ascii_alphanumeric())
+                .count()
+                == 5;
+        if words || plate {
+            extra.push(Found {
+                start: at,
+                end,
+                units: vec![Target {
+                    unit,
+                    kind: NameKind::Full,
+                }],
+                country: None,
+                latin: false,
+            });
         }
     }
     if !extra.is_empty() {
