@@ -914,7 +914,7 @@ reports: {}",
 /// The warning for a document stored without its own date whose incidents were dated
 /// from a fallback: names the document, the date used, and how to correct it.
 fn undated_warning(doc: &Document, reports: &[recount_model::Report]) -> Option<String> {
-    if doc.published.is_some() {
+    if doc.published.is_some_and(|p| p.day.is_some()) {
         return None;
     }
     let unsure = reports.iter().filter(|r| r.date_uncertain).count();
@@ -923,7 +923,7 @@ fn undated_warning(doc: &Document, reports: &[recount_model::Report]) -> Option<
     }
     let (day, why) = fallback_of(doc)?;
     Some(format!(
-        "{}: no publication date or dateline; {unsure} report{} dated from {why} ({day}) and flagged date_uncertain (set the date with `recount redate {} --published YYYY-MM-DD`)",
+        "{}: no publication day or dateline; {unsure} report{} dated from {why} ({day}) and flagged date_uncertain (set the date with `recount redate {} --published YYYY-MM-DD`)",
         doc.id,
         if unsure == 1 { "" } else { "s" },
         doc.id
@@ -931,9 +931,19 @@ fn undated_warning(doc: &Document, reports: &[recount_model::Report]) -> Option<
 }
 
 /// The date an undated document's relative dates count from, and where it came from: the
-/// file's modification day, else the day it was ingested. Incidents dated from it are
+/// last day of a publication month or year, else the file's modification day, else the day
+/// it was ingested. Incidents dated from it are
 /// flagged `date_uncertain` (a dateline in the text wins over both; extraction reads it).
 pub fn fallback_of(doc: &Document) -> Option<(chrono::NaiveDate, &'static str)> {
+    // A publication date known only to the month or year still gives the year: its last day.
+    if let Some(p) = doc.published.filter(|p| p.day.is_none()) {
+        let why = if p.month.is_some() {
+            "the publication month"
+        } else {
+            "the publication year"
+        };
+        return Some((p.last_day(), why));
+    }
     if let Some(m) = doc.modified.filter(|m| m.day.is_some()) {
         return Some((m.first_day(), "the file's modification time"));
     }

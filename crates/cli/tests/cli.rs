@@ -531,12 +531,24 @@ fn a_folder_without_sidecars_gets_dated_incidents_flagged_date_uncertain() {
         "新华社太原6月3日电 2日晚，某县一家化工厂发生爆炸，造成2人死亡。\n",
         "2024-06-10",
     );
+    // A publication month gives the year of a date written without one.
+    write_dated(
+        &docs,
+        "month.txt",
+        "6月3日，某县一座煤矿发生冒顶事故，造成2人死亡。\n",
+        "2026-01-10",
+    );
+    std::fs::write(
+        docs.join("month.txt.meta.json"),
+        r#"{"published": "2024-06"}"#,
+    )
+    .unwrap();
     let db = dir.path().join("r.db");
     let out = recount(&db).arg("ingest").arg(&docs).output().unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("relative.txt: no publication date or dateline")
+        stderr.contains("relative.txt: no publication day or dateline")
             && stderr.contains("the file's modification time (2024-06-10)")
             && stderr.contains("recount redate relative.txt"),
         "{stderr}"
@@ -552,6 +564,12 @@ fn a_folder_without_sidecars_gets_dated_incidents_flagged_date_uncertain() {
     let absolute = incident_of(&incidents, "absolute.txt");
     assert_eq!(absolute["date"], "2024-03-05");
     assert!(!flags(absolute).contains(&"date_uncertain"));
+    assert_eq!(incident_of(&incidents, "month.txt")["date"], "2024-06-03");
+    assert!(
+        stderr.contains("month.txt: no publication day or dateline")
+            && stderr.contains("the publication month (2024-06-30)"),
+        "{stderr}"
+    );
     let wire = incident_of(&incidents, "wire.txt");
     assert_eq!(wire["date"], "2024-06-02");
     assert!(!flags(wire).contains(&"date_uncertain"));
