@@ -535,7 +535,7 @@ fn a_folder_without_sidecars_gets_dated_incidents_flagged_date_uncertain() {
     write_dated(
         &docs,
         "month.txt",
-        "6月3日，某县一座煤矿发生冒顶事故，造成2人死亡。\n",
+        "6月3日，云南省大理市一家石料厂发生坍塌，造成4人死亡。\n",
         "2026-01-10",
     );
     std::fs::write(
