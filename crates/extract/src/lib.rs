@@ -498,15 +498,20 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
     let candidates = join_follow_ups(candidates, &mut trace);
     let mut reports = Vec::new();
     for c in candidates {
-        // An event dated only to a year and given no count is background recalled in
-        // passing ("同年，另一起爆炸…", "a 2003 bombing"), not a record one can use.
-        let year_only = c.date.is_some_and(|d| d.month.is_none()) && c.claims.is_empty();
+        // An event dated only to a year, given no count and no county or city, is
+        // background recalled in passing ("同年，另一起爆炸…", "a 2003 bombing abroad"), not a
+        // record one can use; one placed in its county ("in 2019, villagers in X County held
+        // a sit-in") is kept.
+        let placed = c.place.as_ref().is_some_and(|p| {
+            p.adcode.is_some() && matches!(p.level, PlaceLevel::County | PlaceLevel::Prefecture)
+        });
+        let year_only = c.date.is_some_and(|d| d.month.is_none()) && c.claims.is_empty() && !placed;
         if c.date.is_none() || (c.place.is_none() && c.claims.is_empty()) || year_only {
             if let Some(t) = trace.as_deref_mut() {
                 let why = if c.date.is_none() {
                     "no date"
                 } else if year_only {
-                    "known only to the year, with no count: background"
+                    "known only to the year, with no count or county: background"
                 } else {
                     "neither a place nor a count"
                 };
