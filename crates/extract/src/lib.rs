@@ -1087,22 +1087,17 @@ fn attach_undated(
             p.date = Some(d);
             kept.push(p);
         } else {
-            leftover_undated(trace, p, &mut kept);
+            // Kept for `date_orphans`, which may date it from the report's own date.
+            note_decision(trace, p.id, "undated: waits for the report's own date");
+            kept.push(p);
         }
     }
     kept
 }
 
-/// An undated run that told an event when the document gave no date for any event of its
-/// kind: kept for `date_orphans`, which dates it from the report's own date.
-fn leftover_undated(trace: &mut Option<&mut Trace>, p: Candidate, kept: &mut Vec<Candidate>) {
-    note_decision(trace, p.id, "undated: waits for the report's own date");
-    kept.push(p);
-}
-
-/// Undated events of a document that tells no dated event of their type are dated from
-/// the report's date (its dateline or publication), flagged `date_uncertain`: a news report
-/// of one crash, told with 当日 or no day at all, is about that day or the one before.
+/// The undated events of a document that dates nothing, one per type, are dated from the
+/// report's date (its dateline, publication or fallback) and flagged `date_uncertain`: a news
+/// report of one crash, told with 当日 or no day at all, is about that day or the one before.
 fn date_orphans(
     cands: Vec<Candidate>,
     anchor: Option<NaiveDate>,
@@ -1113,16 +1108,13 @@ fn date_orphans(
     if cands.iter().any(|c| c.date.is_some()) {
         return cands;
     }
-    let dated: Vec<Option<IncidentType>> = Vec::new();
     let mut out = Vec::with_capacity(cands.len());
     let mut taken: Vec<Option<IncidentType>> = Vec::new();
     for mut c in cands {
         if c.date.is_none() {
             // A toll, not only a word: a statistics release names accident types too.
             let counted = has_toll(&c.claims);
-            if let Some(a) =
-                anchor.filter(|_| counted && !dated.contains(&c.kind) && !taken.contains(&c.kind))
-            {
+            if let Some(a) = anchor.filter(|_| counted && !taken.contains(&c.kind)) {
                 c.date = Some(PartialDate::from_naive(a));
                 c.date_uncertain = true;
                 taken.push(c.kind);
