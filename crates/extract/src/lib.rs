@@ -336,21 +336,10 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         Some(t) if OFFICIAL_TITLE.is_match(t) => recount_model::Speaker::Official,
         _ => recount_model::Speaker::Media,
     };
-    // A report about attacks (its headline, or several decisive attack words in it) makes
-    // the explosions it tells attacks too.
-    // Read only when an accident run needs it.
-    let about_attacks = std::cell::OnceCell::new();
-    let about_attacks = || {
-        *about_attacks.get_or_init(|| {
-            title_norm.and_then(classify) == Some(IncidentType::Crime)
-                || lexicon()
-                    .hits_in(text, &["type"])
-                    .iter()
-                    .filter(|h| h.entry.value == "crime" && h.entry.weight >= 3)
-                    .count()
-                    >= 3
-        })
-    };
+    // A report about attacks (its headline, or decisive attack words in the runs read so far,
+    // three or more) makes the explosions it tells attacks too.
+    let attack_headline = title_norm.and_then(classify) == Some(IncidentType::Crime);
+    let mut attack_words = 0usize;
     let mut candidates: Vec<Candidate> = Vec::new();
     // Runs that told nothing typed: their dates may date the sentences after them.
     let mut typeless: Vec<usize> = Vec::new();
@@ -372,6 +361,10 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
         c.kind = classify_hits(&lead_hits)
             .filter(|k| strong_in(&lead_hits, *k))
             .or_else(|| classify_hits(&hits));
+        attack_words += hits
+            .iter()
+            .filter(|(k, w)| *k == IncidentType::Crime && *w >= 3)
+            .count();
         if trace.is_some() {
             note.evidence = type_hits_named(&c.text);
         }
@@ -404,13 +397,15 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             continue;
         };
         // Under a headline of an attack, the explosion told below is the attack.
-        let kind =
-            if kind == IncidentType::Accident && !WORKPLACE.is_match(&c.text) && about_attacks() {
-                c.kind = Some(IncidentType::Crime);
-                IncidentType::Crime
-            } else {
-                kind
-            };
+        let kind = if kind == IncidentType::Accident
+            && (attack_headline || attack_words >= 3)
+            && !WORKPLACE.is_match(&c.text)
+        {
+            c.kind = Some(IncidentType::Crime);
+            IncidentType::Crime
+        } else {
+            kind
+        };
         note.kind = Some(kind.as_str().to_string());
         if kind == IncidentType::Accident {
             if let Some(word) = natural_hazard_only(&c.text) {
