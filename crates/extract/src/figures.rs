@@ -296,7 +296,7 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
             .or_else(|| {
                 // Poisoning is told at length: "17名员工在食堂进食后，陆续出现呕吐等食物中毒症状".
                 let clause_end = after.find('。').unwrap_or(after.len());
-                let window = &after[..floor_boundary(after, clause_end.min(210))];
+                let window = &after[..crate::segment::floor_boundary(after, clause_end.min(210))];
                 (window.contains("中毒") && !headcount(before) && POISONED_LATER.is_match(window))
                     .then_some(FigureKind::Injured)
             })
@@ -467,14 +467,6 @@ static POISONED_LATER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[^0-9０-９]*?(?:食物中毒|中毒症状|中毒现象|中毒迹象|集体中毒|出现中毒)")
         .expect("poisoned-later pattern")
 });
-
-/// The largest character boundary of `s` at or below `at`.
-fn floor_boundary(s: &str, at: usize) -> usize {
-    (0..=at.min(s.len()))
-        .rev()
-        .find(|i| s.is_char_boundary(*i))
-        .unwrap_or(0)
-}
 
 /// Grades of injury after a count: 重伤, 轻伤, 轻微伤 (added up), "seriously injured".
 static SEVERITY: LazyLock<Regex> = LazyLock::new(|| {

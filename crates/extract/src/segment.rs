@@ -85,6 +85,14 @@ fn echoed_heading(par: &str) -> Option<(usize, String, String)> {
     None
 }
 
+/// The largest character boundary of `s` at or below `at`: where to cut a window.
+pub(crate) fn floor_boundary(s: &str, at: usize) -> usize {
+    (0..=at.min(s.len()))
+        .rev()
+        .find(|i| s.is_char_boundary(*i))
+        .unwrap_or(0)
+}
+
 /// True for Chinese characters (CJK unified ideographs and extensions).
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)

@@ -112,14 +112,6 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("furniture pattern")
 });
 
-/// The largest character boundary of `s` at or below `at`.
-fn floor_boundary(s: &str, at: usize) -> usize {
-    (0..=at.min(s.len()))
-        .rev()
-        .find(|i| s.is_char_boundary(*i))
-        .unwrap_or(0)
-}
-
 /// The first characters [`FURNITURE`]'s alternatives can start with: a cheap test first.
 const FURNITURE_STARTS: &str = "pPrRqQsScC0123456789楼沙板发發回分责責编来點点阅浏";
 
@@ -205,7 +197,9 @@ pub fn find(text: &str, title: Option<&str>, published: Option<chrono::NaiveDate
             out.spans
                 .push((Part::Dateline, lead + whole.start..lead + whole.end));
             head = lead + whole.end;
-        } else if let Some(m) = EN_AGENCY.find(&trimmed[..floor_boundary(trimmed, 200)]) {
+        } else if let Some(m) =
+            EN_AGENCY.find(&trimmed[..crate::segment::floor_boundary(trimmed, 200)])
+        {
             out.spans
                 .push((Part::Byline, lead + m.start()..lead + m.end()));
         }
