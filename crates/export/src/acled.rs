@@ -509,6 +509,7 @@ mod tests {
             best: Some(best),
             low: Some(low),
             high: Some(high),
+            superseded: None,
             claims: vec![],
         }
     }

@@ -180,6 +180,21 @@ pub struct Figure {
     pub low: Option<i64>,
     pub high: Option<i64>,
     pub claims: Vec<Claim>,
+    /// Set on a count of people missing or trapped that a later death toll accounts
+    /// for: the count stays as the sources gave it, but it no longer stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<Superseded>,
+}
+
+/// What accounts for a figure that no longer stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Superseded {
+    /// The figure whose later claims account for it (dead).
+    pub by: FigureKind,
+    /// That figure's value then.
+    pub value: i64,
+    /// When that claim was made.
+    pub as_of: Option<PartialDate>,
 }
 
 /// One document that backs an incident.
@@ -229,6 +244,15 @@ impl Incident {
     pub fn best(&self, kind: FigureKind) -> Option<i64> {
         self.figures.get(&kind).and_then(|f| f.best)
     }
+
+    /// The best value of a figure that still stands: `None` for one a later toll
+    /// accounts for (people once missing, later counted among the dead).
+    pub fn standing(&self, kind: FigureKind) -> Option<i64> {
+        self.figures
+            .get(&kind)
+            .filter(|f| f.superseded.is_none())
+            .and_then(|f| f.best)
+    }
 }
 
 #[cfg(test)]
@@ -254,6 +278,7 @@ mod tests {
                 best: Some(5),
                 low: Some(5),
                 high: Some(5),
+                superseded: None,
                 claims: vec![],
             },
         );

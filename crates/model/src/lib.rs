@@ -11,6 +11,6 @@ mod report;
 pub use date::{DateParseError, PartialDate, Precision};
 pub use incident::{
     Claim, Figure, FigureKind, Flag, Incident, IncidentType, Organization, Place, PlaceLevel,
-    Qualifier, Related, SourceRef, Speaker,
+    Qualifier, Related, SourceRef, Speaker, Superseded,
 };
 pub use report::{ClaimDraft, Document, Report};

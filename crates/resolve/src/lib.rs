@@ -2,17 +2,20 @@
 //! them says.
 //!
 //! Pure functions over [`Report`]s. The store finds candidate incidents by blocking keys
-//! (province × date window, organisation keys) and asks [`match_score`] which one a new
-//! report belongs to; [`build`] then derives the incident record from all its reports.
+//! (province × date window, organisation keys) and asks [`choose`] which one a new
+//! report belongs to (the evidence is in [`matching`]); [`build`] then derives the
+//! incident record from all its reports.
 //! Nothing here compares all pairs: cost per report is the number of candidates.
 
 mod figures;
+pub mod matching;
 
-pub use figures::{figure_from_claims, FigurePolicy};
+pub use figures::{figure_from_claims, supersede_missing, FigurePolicy};
+pub use matching::{choose, compare, kinds_compatible, match_score, MATCH_THRESHOLD};
 
 use recount_model::{
     Claim, Figure, FigureKind, Flag, Incident, IncidentType, Organization, PartialDate, Place,
-    Precision, Report, SourceRef,
+    Report, SourceRef,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,28 +36,6 @@ pub fn incident_id<'a>(keys: impl IntoIterator<Item = &'a str>) -> String {
     let min = keys.into_iter().min().unwrap_or("");
     let digest = Sha256::digest(min.as_bytes());
     format!("inc-{}", &hex::encode(digest)[..12])
-}
-
-/// How many days apart two reports' dates may be and still tell one event, by the
-/// coarser precision of the two. Day-precise reports of one event differ by a day
-/// or two (time zones, "last night"); a month or year covers its whole span.
-fn date_tolerance(a: Precision, b: Precision) -> i64 {
-    match a.min(b) {
-        Precision::Day => 2,
-        Precision::Month => 0,
-        Precision::Year => 0,
-    }
-}
-
-/// Types that one event can carry in different tellings (a corruption case is also
-/// an enforcement action).
-fn kinds_compatible(a: IncidentType, b: IncidentType) -> bool {
-    use IncidentType::*;
-    a == b
-        || matches!(
-            (a, b),
-            (Corruption, Enforcement) | (Enforcement, Corruption)
-        )
 }
 
 /// True when one adcode is the other or lies inside it.
@@ -83,83 +64,8 @@ pub fn places_compatible(a: &Place, b: &Place) -> bool {
     }
 }
 
-/// Score of the evidence that `report` tells the same event as the incident made of
-/// `members`; `None` when something rules it out (another type, place, or date).
-///
-/// Evidence: date agreement (+2 same day, +1 inside the other's month), place (+2 same
-/// unit, +1 inside), shared organisation or site keys (+2), mechanism/grievance (+1),
-/// same dead count (+1). A report is attached when the best score reaches
-/// [`MATCH_THRESHOLD`]. Reports of the same document never merge here: extraction has
-/// already joined the tellings within one document, so two reports from one document
-/// are two events.
-pub fn match_score(report: &Report, members: &[Report]) -> Option<i32> {
-    if members.iter().any(|m| m.doc == report.doc) {
-        return None;
-    }
-    members.iter().filter_map(|m| pair_score(report, m)).max()
-}
-
-/// Minimum [`match_score`] for a report to join an incident.
-pub const MATCH_THRESHOLD: i32 = 3;
-
-fn pair_score(a: &Report, b: &Report) -> Option<i32> {
-    if !kinds_compatible(a.kind, b.kind) {
-        return None;
-    }
-    let mut score = 0;
-    if let (Some(pa), Some(pb)) = (&a.place, &b.place) {
-        if !places_compatible(pa, pb) {
-            return None;
-        }
-        score += match (&pa.adcode, &pb.adcode) {
-            (Some(x), Some(y)) if x == y => 2,
-            (Some(_), Some(_)) => 1,
-            // Two events of a kind in the same foreign country and days are rare.
-            (None, None) if !pa.country.eq_ignore_ascii_case("CN") => 1,
-            _ => 0,
-        };
-    }
-    let shared_keys = a.keys.iter().any(|k| b.keys.contains(k));
-    match (&a.date, &b.date) {
-        (Some(da), Some(db)) => {
-            let gap = da.gap_days(db);
-            if gap > date_tolerance(da.precision(), db.precision()) {
-                return None;
-            }
-            score += if da.precision() == Precision::Day && db.precision() == Precision::Day {
-                2
-            } else {
-                1
-            };
-        }
-        // Without dates on both sides only a shared name can tie two reports.
-        _ if !shared_keys => return None,
-        _ => {}
-    }
-    if shared_keys {
-        score += 2;
-    }
-    if a.mechanism.is_some() && a.mechanism == b.mechanism {
-        score += 1;
-    }
-    if a.grievance.is_some() && a.grievance == b.grievance {
-        score += 1;
-    }
-    let dead = |r: &Report| -> BTreeSet<i64> {
-        r.claims
-            .iter()
-            .filter(|c| c.kind == FigureKind::Dead)
-            .map(|c| c.value)
-            .collect()
-    };
-    if !dead(a).is_disjoint(&dead(b)) {
-        score += 1;
-    }
-    Some(score)
-}
-
 /// Days either side of a report's date within which candidate incidents are looked up.
-pub const CANDIDATE_PAD_DAYS: u64 = 3;
+pub const CANDIDATE_PAD_DAYS: u64 = matching::MAX_GAP_DAYS as u64;
 
 /// The date window in which candidate incidents for `report` are looked up.
 pub fn candidate_window(report: &Report) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
@@ -192,7 +98,10 @@ pub fn build(id: &str, reports: &[Report], docs: &[DocInfo], updated_at: &str) -
             .then(db.cmp(&da))
     });
     let date = dated.and_then(|r| r.date);
-    let date_end = dated.and_then(|r| r.date_end);
+    // An end is kept only when it does not come before the start.
+    let date_end = dated
+        .and_then(|r| r.date_end)
+        .filter(|end| date.is_some_and(|d| end.last_day() >= d.first_day()));
     let location = finest_place(reports.iter().filter_map(|r| r.place.as_ref()));
 
     let mut organizations: Vec<Organization> = Vec::new();
@@ -227,6 +136,7 @@ pub fn build(id: &str, reports: &[Report], docs: &[DocInfo], updated_at: &str) -
         flags.extend(f);
         figures.insert(kind, figure);
     }
+    supersede_missing(&mut figures);
 
     let mut sources: Vec<SourceRef> = Vec::new();
     for r in &reports {

@@ -203,3 +203,157 @@ fn lower_bounds_agree_with_larger_exact_counts() {
     assert_eq!(fig.best, Some(6));
     assert!(flags.is_empty(), "{flags:?}");
 }
+
+#[test]
+fn the_same_mine_days_apart_merges_and_another_mine_does_not() {
+    let mine = |r: &mut Report, k: &str| r.keys = vec![format!("{k}|mine")];
+    let mut first = report("a:0", "a", "2024-03-08", "140702");
+    let mut follow = report("b:0", "b", "2024-03-11", "140702");
+    mine(&mut first, "dahe");
+    mine(&mut follow, "dahe");
+    assert!(match_score(&follow, std::slice::from_ref(&first)).unwrap() >= MATCH_THRESHOLD);
+    // The same county and day with another mine named is another event.
+    let mut other = report("c:0", "c", "2024-03-08", "140702");
+    mine(&mut other, "xiaohe");
+    assert!(match_score(&other, std::slice::from_ref(&first)).unwrap() < MATCH_THRESHOLD);
+    // Four days apart is too far even for the same mine; the same mine a year later too.
+    let mut late = report("d:0", "d", "2024-03-12", "140702");
+    mine(&mut late, "dahe");
+    assert_eq!(match_score(&late, std::slice::from_ref(&first)), None);
+    let mut next_year = report("e:0", "e", "2025-03-08", "140702");
+    mine(&mut next_year, "dahe");
+    assert_eq!(match_score(&next_year, &[first]), None);
+}
+
+#[test]
+fn evidence_names_what_was_weighed() {
+    let mut a = report("a:0", "a", "2024-03-08", "140702");
+    let mut b = report("b:0", "b", "2024-03-10", "140702");
+    a.claims = vec![dead(9, Speaker::Official, false)];
+    b.claims = vec![dead(5, Speaker::Official, false)];
+    a.as_of = Some("2024-03-08".parse().unwrap());
+    b.as_of = Some("2024-03-11".parse().unwrap());
+    let points = compare(&a, &b, false).unwrap();
+    assert!(points.contains(&matching::Point::DaysApart(2)));
+    assert!(points.contains(&matching::Point::SamePlace));
+    assert!(points.contains(&matching::Point::TollFell {
+        earlier: 9,
+        later: 5
+    }));
+    // place 2 + two days 1 + mechanism 1 − a falling toll 1
+    assert_eq!(matching::score(&points), 3);
+    let text: Vec<String> = points.iter().map(|p| p.to_string()).collect();
+    assert!(
+        text.contains(&"toll fell from 9 to 5 dead".to_string()),
+        "{text:?}"
+    );
+    // Loose comparison reaches further, at a cost, and across one document.
+    let far = report("c:0", "a", "2024-03-15", "140702");
+    assert_eq!(
+        compare(&a, &far, false),
+        Err(matching::RuledOut::SameDocument)
+    );
+    let loose = compare(&a, &far, true).unwrap();
+    assert!(loose.contains(&matching::Point::DaysApart(7)));
+    assert!(matching::score(&loose) < MATCH_THRESHOLD);
+}
+
+#[test]
+fn choose_takes_the_best_candidate_and_the_smaller_id_on_a_tie() {
+    let r = report("z:0", "z", "2024-03-08", "140702");
+    let near = [report("a:0", "a", "2024-03-08", "140702")];
+    let same = [report("b:0", "b", "2024-03-08", "140702")];
+    let weak = [report("c:0", "c", "2024-03-11", "140700")];
+    let cands = vec![
+        ("inc-b", &same[..]),
+        ("inc-a", &near[..]),
+        ("inc-c", &weak[..]),
+    ];
+    assert_eq!(choose(&r, cands.clone()).map(|(id, _)| id), Some("inc-a"));
+    assert_eq!(
+        choose(&r, vec![cands[2]]),
+        None,
+        "a weak candidate starts a new one"
+    );
+}
+
+fn claim_on(kind: FigureKind, value: i64, speaker: Speaker, disputed: bool) -> ClaimDraft {
+    ClaimDraft {
+        kind,
+        ..dead(value, speaker, disputed)
+    }
+}
+
+#[test]
+fn a_toll_rising_day_by_day_is_no_conflict_but_a_lowered_official_count_is() {
+    let mut first = report("a:0", "a", "2024-03-08", "140702");
+    first.claims = vec![dead(2, Speaker::Media, false)];
+    let mut later = report("b:0", "b", "2024-03-08", "140702");
+    later.claims = vec![dead(9, Speaker::Official, false)];
+    let docs = [doc("a", "2024-03-08"), doc("b", "2024-03-10")];
+    let inc = build("i", &[first.clone(), later], &docs, "t");
+    assert_eq!(inc.best(FigureKind::Dead), Some(9));
+    assert!(
+        !inc.flags.contains(&Flag::FigureConflict),
+        "{:?}",
+        inc.flags
+    );
+    // A later count below an earlier one is two accounts.
+    let mut lower = report("b:0", "b", "2024-03-08", "140702");
+    lower.claims = vec![dead(1, Speaker::Official, false)];
+    let inc = build("i", &[first, lower], &docs, "t");
+    assert!(inc.flags.contains(&Flag::FigureConflict), "{:?}", inc.flags);
+    // An official 12 said to be lowered, against an insider's 15 the same day.
+    let mut one = report("c:0", "c", "2024-03-08", "140702");
+    one.claims = vec![
+        dead(12, Speaker::Official, true),
+        dead(15, Speaker::Insider, false),
+    ];
+    let inc = build("i", &[one], &[doc("c", "2024-03-12")], "t");
+    assert_eq!(inc.best(FigureKind::Dead), Some(15));
+    assert!(inc.flags.contains(&Flag::FigureConflict));
+    assert!(inc.flags.contains(&Flag::UnderreportingSuspected));
+}
+
+#[test]
+fn missing_counted_later_among_the_dead_no_longer_stands() {
+    let mut early = report("a:0", "a", "2023-02-22", "152921");
+    early.claims = vec![
+        dead(4, Speaker::Media, false),
+        claim_on(FigureKind::Missing, 49, Speaker::Media, false),
+    ];
+    let mut late = report("b:0", "b", "2023-02-22", "152921");
+    late.claims = vec![dead(53, Speaker::Official, false)];
+    let docs = [doc("a", "2023-02-23"), doc("b", "2023-03-01")];
+    let inc = build("i", &[early.clone(), late], &docs, "t");
+    let missing = &inc.figures[&FigureKind::Missing];
+    assert_eq!(missing.best, Some(49), "the count is kept as given");
+    assert_eq!(missing.claims.len(), 1, "and its claim stays");
+    let mark = missing.superseded.as_ref().expect("superseded");
+    assert_eq!((mark.by, mark.value), (FigureKind::Dead, 53));
+    assert_eq!(inc.standing(FigureKind::Missing), None);
+    assert_eq!(inc.standing(FigureKind::Dead), Some(53));
+    // Three days on, a toll that does not account for them leaves them standing.
+    let mut next = report("c:0", "c", "2023-02-22", "152921");
+    next.claims = vec![dead(10, Speaker::Official, false)];
+    let docs = [doc("a", "2023-02-23"), doc("c", "2023-02-26")];
+    let inc = build("i", &[early, next], &docs, "t");
+    assert_eq!(inc.standing(FigureKind::Missing), Some(49));
+}
+
+#[test]
+fn an_end_before_the_start_is_dropped_and_negative_claims_ignored() {
+    let mut r = report("a:0", "a", "2025-11-21", "520525");
+    r.date_end = Some("2025-10-14".parse().unwrap());
+    r.claims = vec![
+        dead(-5, Speaker::Media, false),
+        dead(3, Speaker::Media, false),
+    ];
+    let inc = build("i", &[r.clone()], &[doc("a", "2025-11-22")], "t");
+    assert_eq!(inc.date_end, None);
+    let fig = &inc.figures[&FigureKind::Dead];
+    assert_eq!((fig.best, fig.low, fig.high), (Some(3), Some(3), Some(3)));
+    r.date_end = Some("2025-11-25".parse().unwrap());
+    let inc = build("i", &[r], &[doc("a", "2025-11-22")], "t");
+    assert_eq!(inc.date_end.unwrap().to_string(), "2025-11-25");
+}

@@ -101,6 +101,7 @@ pub fn apply_edit(
                             best,
                             low: best,
                             high: best,
+                            superseded: None,
                             claims: Vec::new(),
                         },
                     );

@@ -11,9 +11,7 @@ use crate::{
 };
 use recount_ledger::{Proof, VerifyingKey};
 use recount_model::{Document, FigureKind, Incident, IncidentType, Related, Report};
-use recount_resolve::{
-    build, candidate_window, incident_id, match_score, DocInfo, CANDIDATE_PAD_DAYS, MATCH_THRESHOLD,
-};
+use recount_resolve::{build, candidate_window, choose, incident_id, DocInfo, CANDIDATE_PAD_DAYS};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) fn json_err(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
@@ -234,30 +232,25 @@ fn place_report_among(
         None => None,
     };
     let alone = pin.is_some_and(|p| p.starts_with("alone:"));
-    let mut best: Option<(i32, String, Vec<Report>)> = None;
+    let mut best: Option<(String, Vec<Report>)> = None;
     if pinned.is_none() && !alone {
-        let found = match found {
+        let mut found = match found {
             Some(found) => found,
             None => candidates(tx, r)?,
         };
-        for (cand, members) in found {
-            let Some(members) = members else {
-                continue;
-            };
-            if let Some(score) = match_score(r, &members) {
-                if score >= MATCH_THRESHOLD
-                    && best
-                        .as_ref()
-                        .is_none_or(|(s, id, _)| score > *s || (score == *s && cand < *id))
-                {
-                    best = Some((score, cand, members));
-                }
-            }
+        // An incident holding a report a reviewer split out alone takes no new reports.
+        let open = found
+            .iter()
+            .filter_map(|(id, members)| Some((id.as_str(), members.as_deref()?)));
+        if let Some((id, _)) = choose(r, open) {
+            let id = id.to_string();
+            let members = found.remove(&id).flatten().unwrap_or_default();
+            best = Some((id, members));
         }
     }
     let (incident, is_new, members) = match (pinned, best) {
         (Some(id), _) => (id, false, Vec::new()),
-        (None, Some((_, id, members))) => (id, false, members),
+        (None, Some((id, members))) => (id, false, members),
         (None, None) => (incident_id([r.key.as_str()]), true, Vec::new()),
     };
     let days = report_days(r);

@@ -438,6 +438,7 @@ impl Event {
                     best: Some(value),
                     low: Some(value),
                     high: Some(value),
+                    superseded: None,
                     claims: vec![Claim {
                         value,
                         qualifier: Qualifier::Exact,

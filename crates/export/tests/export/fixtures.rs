@@ -38,6 +38,7 @@ fn settled(value: i64, doc: &str) -> Figure {
         best: Some(value),
         low: Some(value),
         high: Some(value),
+        superseded: None,
         claims: vec![claim(
             value,
             Qualifier::Exact,
@@ -59,6 +60,7 @@ pub fn accident_with_revised_toll() -> Incident {
             best: Some(53),
             low: Some(4),
             high: Some(53),
+            superseded: None,
             claims: vec![
                 claim(4, Qualifier::Exact, early, Speaker::Media, "2023-02-23"),
                 claim(35, Qualifier::Exact, late, Speaker::Official, "2023-03-01"),
@@ -114,6 +116,7 @@ pub fn strike_abroad() -> Incident {
             best: Some(300),
             low: Some(300),
             high: Some(300),
+            superseded: None,
             claims: vec![claim(
                 300,
                 Qualifier::About,
