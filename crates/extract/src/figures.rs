@@ -267,6 +267,9 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
     let numbers: Vec<_> = find_numbers(sentence)
         .into_iter()
         .filter(|n| !NOT_PEOPLE.is_match(&sentence[n.span.end..]))
+        // The numbers of a name like “3·28” are no counts, nor do they end the phrase of
+        // the count before them.
+        .filter(|n| !is_date_name(&sentence[..n.span.start], &sentence[n.span.end..]))
         .collect();
     let mut out = Vec::new();
     let mut severities: Vec<i64> = Vec::new();
@@ -302,14 +305,23 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
             })
             .or_else(|| {
                 let head: String = after.chars().take(24).collect();
-                (collective && PEOPLE.iter().any(|p| head.to_lowercase().contains(p)))
-                    .then_some(FigureKind::Participants)
+                // "另有5名矿工的遗体被运出": people counted among the dead, not present.
+                (collective
+                    && PEOPLE.iter().any(|p| head.to_lowercase().contains(p))
+                    && !NOT_PRESENT.is_match(&head))
+                .then_some(FigureKind::Participants)
             });
         let Some(kind) = kind else {
             continue;
         };
-        // "thirty relatives of miners killed": the count is of the relatives.
-        let head: String = after.chars().take(14).collect::<String>().to_lowercase();
+        // "thirty relatives of miners killed", 二十多名“3·28”事故遇难矿工的家属: the count
+        // is of the relatives, named before the clause ends.
+        let head: String = after
+            .chars()
+            .take_while(|c| !matches!(c, '，' | ',' | '。' | '；' | ';' | '：'))
+            .take(24)
+            .collect::<String>()
+            .to_lowercase();
         let kind = if matches!(
             kind,
             FigureKind::Dead | FigureKind::Injured | FigureKind::Missing | FigureKind::Trapped
@@ -335,11 +347,9 @@ pub fn claims(sentence: &str, collective: bool, voice: Speaker) -> Vec<ClaimDraf
             value: q.value,
             qualifier: q.qualifier,
             value_max: q.value_max,
-            attributed_to: if disputed && speaker == Speaker::Media {
-                Speaker::Official
-            } else {
-                speaker
-            },
+            // A figure said to be concealed, lowered or "reported only" is the one the
+            // officials gave, whoever disputes it.
+            attributed_to: if disputed { Speaker::Official } else { speaker },
             disputed,
             quote: sentence.trim().to_string(),
         });
@@ -482,6 +492,62 @@ static SINGULAR_ZH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An emergency number (120, 110, 119, 122) dialled or answering, not a count of people.
+/// Words after a count of people that say they were not there alive: the dead, their
+/// bodies, the injured.
+static NOT_PRESENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)遗体|尸体|遗骸|骨灰|遇难|死亡|身亡|bodies|remains|were killed|died")
+        .expect("not-present pattern")
+});
+
+/// Words that tell an accident: a protest, strike or enforcement action whose text has
+/// them may be about one, and the deaths it repeats are the accident's.
+static ACCIDENT_TOLD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)事故|矿难|爆炸|透水|坍塌|冒顶|瓦斯|火灾|塌方|accident|explosion|blast|collapse|disaster|flood(?:ed|ing)?\b",
+    )
+    .expect("accident pattern")
+});
+
+/// Words that tell harm done at a gathering or by the people prosecuted: a clash, a
+/// beating, a crush, a killing, a suicide.
+static HARM_AT_IT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)冲突|殴打|打死|打伤|打成|镇压|推搡|踩踏|清场|驱散|杀害|谋杀|杀死|自杀|跳楼|自焚|clash|beat(?:en|ing)?\b|police|murder|suicide|crush|stampede|shot",
+    )
+    .expect("harm pattern")
+});
+
+/// Whether a death or injury count read in `sentence` of a protest, strike or
+/// enforcement run whose text is `run` happened at it: not when the run tells of an
+/// accident and the sentence of no harm done at the gathering (the accident it answers
+/// is linked as a related incident, not copied).
+pub(crate) fn harm_happened_at_it(run: &str, sentence: &str) -> bool {
+    !ACCIDENT_TOLD.is_match(run) || HARM_AT_IT.is_match(sentence)
+}
+
+/// A number that is the day of an event named by its date: the 14 of “10·14” (an
+/// accident known by month and day) or of 10.14 between quotes.
+fn is_date_name(before: &str, after: &str) -> bool {
+    const DOTS: &[char] = &['·', '•', '．', '・'];
+    let dot_digit = |s: &str| {
+        let mut it = s.chars();
+        it.next().is_some_and(|c| DOTS.contains(&c))
+            && it.next().is_some_and(|c| c.is_ascii_digit())
+    };
+    // The month before: “10·14 (any of the dots), or “10.14 inside quotes.
+    let month = |dots: &[char]| {
+        before
+            .strip_suffix(dots)
+            .map(|m| m.trim_end_matches(|c: char| c.is_ascii_digit()).len() < m.len())
+            .unwrap_or(false)
+    };
+    let quoted = before
+        .strip_suffix('.')
+        .map(|m| m.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .is_some_and(|m| m.ends_with(['“', '"', '「']));
+    month(DOTS) || quoted || dot_digit(after)
+}
+
 fn is_hotline(before: &str, after: &str) -> bool {
     let b = before.trim_end();
     ["拨打", "打", "呼叫", "报警", "dialled", "dialed", "called"]

@@ -420,9 +420,22 @@ fn extract_traced(input: &Input, mut trace: Option<&mut Trace>) -> Vec<Report> {
             c.date_end = None;
         }
         let collective = matches!(kind, IncidentType::Strike | IncidentType::Protest);
+        let answers = collective || kind == IncidentType::Enforcement;
         let mut claims: Vec<ClaimDraft> = Vec::new();
         for r in &c.spans {
+            let harm_here = !answers || figures::harm_happened_at_it(&c.text, &text[r.clone()]);
             for mut claim in figures::claims(&text[r.clone()], collective, voice) {
+                if !harm_here
+                    && matches!(
+                        claim.kind,
+                        FigureKind::Dead
+                            | FigureKind::Injured
+                            | FigureKind::Missing
+                            | FigureKind::Trapped
+                    )
+                {
+                    continue;
+                }
                 claim.quote = original[r.clone()].trim().to_string();
                 if !claims
                     .iter()
@@ -764,6 +777,9 @@ fn sentence_date(
     // written out wins ("On May 6, relatives of those killed in the April 2 blast…");
     // among counted ones the earliest: "记者19日证实，18日下午…" tells the event's day
     // after the reporting day.
+    // The day a statement was made ("11月21日，调查组通报称，10月14日…") gives way to a
+    // date written out that the statement tells of (not to one counted from an anchor,
+    // which may be that very day: "17日，网友报料称，今日中午…").
     let best = mentions.iter().map(|m| m.date.precision()).max()?;
     let m = mentions
         .into_iter()
@@ -774,13 +790,33 @@ fn sentence_date(
             } else {
                 NaiveDate::MIN
             };
-            (m.relative, day, m.span.start)
+            let said = statement_day(&sentence[m.span.end..]);
+            (m.relative, said, day, m.span.start)
         })?;
     let fix = |d: PartialDate| match year {
         Some(y) if !m.year_given && !m.relative => PartialDate { year: y, ..d },
         _ => d,
     };
     Some((fix(m.date), m.end.map(fix)))
+}
+
+/// Verbs that make a date the day something was said: 通报称, announced.
+static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)通报称|发布通报|发布消息|通报|宣布|表示|介绍|获悉|透露|证实|称[，,：:]|(?-u:\b)(?:said|announced|stated|confirmed|disclosed|told)(?-u:\b)")
+        .expect("statement pattern")
+});
+
+/// Whether the words after a date make it the day of a statement: a verb of saying in
+/// its clause, with no verb of occurrence before it.
+fn statement_day(after: &str) -> bool {
+    let end = after
+        .find(['。', '.', ';', '；'])
+        .unwrap_or(after.len())
+        .min(segment::floor_boundary(after, 90));
+    let clause = &after[..end];
+    STATEMENT
+        .find(clause)
+        .is_some_and(|m| !OCCURRED.is_match(&clause[..m.start()]))
 }
 
 /// An accident named by its date inside another event's sentence: "relatives of miners

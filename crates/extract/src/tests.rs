@@ -471,3 +471,60 @@ fn legal_classes_of_accident_are_no_tolls() {
     assert_eq!(best(r, FigureKind::Dead), Some(4));
     assert!(r.claims.iter().all(|c| c.value == 4), "{:?}", r.claims);
 }
+
+#[test]
+fn the_day_a_finding_was_announced_is_not_the_day_of_the_accident() {
+    let text = "12月2日，某市应急管理局发布通报称，经调查核实，2024年11月20日某县某镇一煤矿发生的瓦斯爆炸事故实际造成8人死亡。";
+    let reports = run(text, "2024-12-03");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert_eq!(reports[0].date.unwrap().to_string(), "2024-11-20");
+    assert_eq!(reports[0].date_end, None);
+    // Without another date written out, the day told stays (a counted "today" may be
+    // the very day of the statement).
+    let text = "3月9日，记者从县政府获悉，今日凌晨一处工地发生坍塌，造成2人死亡。";
+    assert_eq!(
+        run(text, "2024-03-10")[0].date.unwrap().to_string(),
+        "2024-03-09"
+    );
+}
+
+#[test]
+fn a_protest_answering_an_accident_does_not_carry_its_dead() {
+    let text = "4月3日上午，二十多名“3·28”透水事故遇难矿工的家属聚集在山西省左云县政府门前，要求公开调查结果。家属们说，官方通报的6人死亡并不是全部，另有3名矿工的遗体被连夜运走。";
+    let reports = run(text, "2024-04-04");
+    let protest = reports
+        .iter()
+        .find(|r| r.kind == IncidentType::Protest)
+        .expect("a protest");
+    assert_eq!(best(protest, FigureKind::Dead), None, "{protest:#?}");
+    // Neither the bodies moved nor the day of the accident's name are participants.
+    let participants: Vec<i64> = protest
+        .claims
+        .iter()
+        .filter(|c| c.kind == FigureKind::Participants)
+        .map(|c| c.value)
+        .collect();
+    assert_eq!(participants, vec![20], "{protest:#?}");
+    // Harm done at the gathering stays with it.
+    let text = "4月3日，上百名村民在山西省左云县某镇政府门前抗议煤矿透水事故后的赔偿方案，双方发生冲突，5名村民受伤。";
+    let reports = run(text, "2024-04-04");
+    let protest = reports
+        .iter()
+        .find(|r| r.kind == IncidentType::Protest)
+        .expect("a protest");
+    assert_eq!(best(protest, FigureKind::Injured), Some(5));
+}
+
+#[test]
+fn a_figure_said_to_be_reported_only_is_the_officials_whoever_says_so() {
+    let text = "The county chief ordered the toll kept low and reported only 12 deaths, while relatives of the dead said on March 4 that 19 miners were killed at the Dongshan mine.";
+    let reports = run(text, "2024-03-05");
+    let claims: Vec<_> = reports
+        .iter()
+        .flat_map(|r| &r.claims)
+        .filter(|c| c.kind == FigureKind::Dead)
+        .collect();
+    let twelve = claims.iter().find(|c| c.value == 12).expect("12 read");
+    assert!(twelve.disputed);
+    assert_eq!(twelve.attributed_to, recount_model::Speaker::Official);
+}
