@@ -146,6 +146,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_facet_value_is_in_the_schema_vocabulary() {
+        let lex = lexicon();
+        let mut seen = 0;
+        for e in &lex.entries {
+            if let Some(allowed) = recount_model::facets::values_of(&e.field) {
+                seen += 1;
+                assert!(
+                    allowed.contains(&e.value.as_str()),
+                    "lexicon {} value '{}' is not one of {allowed:?}",
+                    e.field,
+                    e.value
+                );
+            }
+        }
+        assert!(seen > 20, "the lexicon has facet entries");
+    }
+
+    #[test]
     fn english_terms_need_word_boundaries() {
         let lex = lexicon();
         let fields: Vec<_> = lex

@@ -5,6 +5,7 @@
 //! built from. This crate holds data and small pure helpers only: no I/O.
 
 mod date;
+pub mod facets;
 mod incident;
 mod report;
 

@@ -36,24 +36,47 @@ pub const EDITABLE: &[&str] = &[
     "dead / injured / missing / trapped / arrested / participants / amount_cny (the best value, or null)",
 ];
 
-/// Applies one edit to an incident, or says why it cannot apply.
+/// Applies one edit to an incident, or says why it cannot apply: a value no record can
+/// have (a facet outside the vocabulary, a negative count, an end before the start, a
+/// malformed place) is refused, and an empty value is no way to clear a field (`null`
+/// is). A count set as best widens the claimed range to hold it, so `low ≤ best ≤ high`.
 pub fn apply_edit(
-    inc: &mut Incident,
+    target: &mut Incident,
     field: &str,
     value: &serde_json::Value,
 ) -> Result<(), String> {
+    // Worked on a copy, so an edit refused leaves the incident as it was.
+    let mut draft = target.clone();
+    let inc = &mut draft;
     let text = || -> Result<Option<String>, String> {
         match value {
             serde_json::Value::Null => Ok(None),
-            serde_json::Value::String(s) if s == "null" || s.is_empty() => Ok(None),
-            serde_json::Value::String(s) => Ok(Some(s.clone())),
+            serde_json::Value::String(s) if s.trim() == "null" => Ok(None),
+            serde_json::Value::String(s) if s.trim().is_empty() => Err(format!(
+                "{field}: the value is empty; give one, or null to clear the field"
+            )),
+            serde_json::Value::String(s) => Ok(Some(s.trim().to_string())),
             other => Ok(Some(other.to_string())),
         }
     };
     let date = || -> Result<Option<PartialDate>, String> {
         text()?
-            .map(|s| s.parse::<PartialDate>().map_err(|e| e.to_string()))
+            .map(|s| {
+                s.parse::<PartialDate>()
+                    .map_err(|e| format!("{field}: {e}"))
+            })
             .transpose()
+    };
+    let facet = || -> Result<Option<String>, String> {
+        let v = text()?;
+        let allowed = recount_model::facets::values_of(field).unwrap_or(&[]);
+        match v {
+            Some(v) if !allowed.contains(&v.as_str()) => Err(format!(
+                "{field}: '{v}' is not a {field}; one of: {}",
+                allowed.join(", ")
+            )),
+            v => Ok(v),
+        }
     };
     match field {
         "type" => {
@@ -63,18 +86,20 @@ pub fn apply_edit(
         }
         "date" => inc.date = date()?,
         "date_end" => inc.date_end = date()?,
-        "sector" => inc.sector = text()?,
-        "mechanism" => inc.mechanism = text()?,
-        "grievance" => inc.grievance = text()?,
+        "sector" => inc.sector = facet()?,
+        "mechanism" => inc.mechanism = facet()?,
+        "grievance" => inc.grievance = facet()?,
         "title" => inc.title = text()?.unwrap_or_default(),
         "title_zh" => inc.title_zh = text()?,
         "location" => {
             inc.location = match value {
                 serde_json::Value::Null => None,
-                v => Some(
-                    serde_json::from_value::<Place>(v.clone())
-                        .map_err(|e| format!("location: {e}"))?,
-                ),
+                v => {
+                    let place = serde_json::from_value::<Place>(v.clone())
+                        .map_err(|e| format!("location: {e}"))?;
+                    check_place(&place)?;
+                    Some(place)
+                }
             }
         }
         other => {
@@ -87,13 +112,23 @@ pub fn apply_edit(
             let best = match text()? {
                 None => None,
                 Some(s) => Some(
-                    s.trim()
-                        .parse::<i64>()
+                    s.parse::<i64>()
                         .map_err(|_| format!("{other}: '{s}' is not a whole number"))?,
                 ),
             };
+            if let Some(b) = best.filter(|b| *b < 0) {
+                return Err(format!("{other}: {b} is below zero; a count is 0 or more"));
+            }
             match inc.figures.get_mut(&kind) {
-                Some(f) => f.best = best,
+                Some(f) => {
+                    f.best = best;
+                    if let Some(b) = best {
+                        f.low = Some(f.low.map_or(b, |l| l.min(b)));
+                        f.high = Some(f.high.map_or(b, |h| h.max(b)));
+                    }
+                    // A reviewer's count stands.
+                    f.superseded = None;
+                }
                 None => {
                     inc.figures.insert(
                         kind,
@@ -108,6 +143,40 @@ pub fn apply_edit(
                 }
             }
         }
+    }
+    if let (Some(start), Some(end)) = (inc.date, inc.date_end) {
+        if end.last_day() < start.first_day() {
+            return Err(format!(
+                "{field}: the end {end} would come before the start {start}"
+            ));
+        }
+    }
+    *target = draft;
+    Ok(())
+}
+
+/// A place an edit may set: a country code, and an adcode of six digits if any.
+fn check_place(p: &Place) -> Result<(), String> {
+    if p.country.len() != 2 || !p.country.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(format!(
+            "location: country '{}' is not a two-letter code",
+            p.country
+        ));
+    }
+    if let Some(code) = &p.adcode {
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("location: adcode '{code}' is not six digits"));
+        }
+    }
+    Ok(())
+}
+
+/// A reviewer's reason, which every review action must give.
+pub(crate) fn need_reason(reason: &str) -> Result<(), StoreError> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::BadEdit(
+            "a reason is required: say why, for the incident's history".into(),
+        ));
     }
     Ok(())
 }
@@ -303,10 +372,11 @@ pub(crate) fn rename(
     }
 }
 
-/// The current id an id or former id names.
+/// The current id an id or former id names: an incident's own id always names it.
 pub(crate) fn canonical(conn: &dyn Db, id: &str) -> Result<String, StoreError> {
     match conn.query_opt(
-        "SELECT incident FROM incident_aliases WHERE alias = ?1",
+        "SELECT incident FROM incident_aliases WHERE alias = ?1
+           AND NOT EXISTS (SELECT 1 FROM incidents WHERE id = ?1)",
         args![id],
     )? {
         Some(r) => r.text(0),
@@ -567,6 +637,7 @@ pub(crate) fn edit(
     who: &str,
     now: &str,
 ) -> Result<String, StoreError> {
+    need_reason(reason)?;
     let body = tx
         .query_opt("SELECT body FROM incidents WHERE id = ?1", args![id])?
         .ok_or_else(|| StoreError::NoIncident(id.to_string()))?
@@ -614,6 +685,7 @@ pub(crate) fn merge(
     who: &str,
     now: &str,
 ) -> Result<String, StoreError> {
+    need_reason(reason)?;
     let mut all = Vec::new();
     for id in ids {
         if !tx.exists("SELECT 1 FROM incidents WHERE id = ?1", args![id])? {
@@ -654,6 +726,7 @@ pub(crate) fn split(
     who: &str,
     now: &str,
 ) -> Result<(String, String), StoreError> {
+    need_reason(reason)?;
     let keys = keys_of(tx, id)?;
     if keys.is_empty() {
         return Err(StoreError::NoIncident(id.to_string()));
@@ -672,6 +745,12 @@ pub(crate) fn split(
     let rest: Vec<&String> = keys.iter().filter(|k| *k != report).collect();
     let group = format!("group:{}", rest[0]);
     let new_id = recount_resolve::incident_id([report]);
+    // The id handed out names the incident split off from now on: were it a former id
+    // of another incident (merged into this one, say), it is that no longer.
+    tx.execute(
+        "DELETE FROM incident_aliases WHERE alias = ?1",
+        args![&new_id],
+    )?;
     tx.execute(
         "UPDATE reports SET pin = ?1 WHERE incident = ?2 AND key != ?3",
         args![group, id, report],
@@ -686,4 +765,61 @@ pub(crate) fn split(
     record(tx, &new_id, who, "split", detail, reason)?;
     let split_off = rebuild(tx, &new_id, now)?;
     Ok((kept, split_off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn incident() -> Incident {
+        serde_json::from_value(json!({
+            "id": "inc-1", "type": "accident", "date": "2024-03-08",
+            "figures": {"dead": {"best": 9, "low": 9, "high": 12, "claims": []}},
+            "flags": [], "sources": [], "related": [], "title": "t"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_refused_edit_leaves_the_incident_as_it_was() {
+        let mut inc = incident();
+        let before = inc.clone();
+        for (field, value) in [
+            ("dead", json!(-5)),
+            ("dead", json!("")),
+            ("sector", json!("banana")),
+            ("date_end", json!("2024-03-01")),
+            (
+                "location",
+                json!({"country": "CN", "adcode": "12", "level": "county"}),
+            ),
+            ("location", json!({"country": "China", "level": "country"})),
+            ("type", json!("picnic")),
+            ("colour", json!("red")),
+        ] {
+            assert!(
+                apply_edit(&mut inc, field, &value).is_err(),
+                "{field} = {value}"
+            );
+            assert_eq!(inc, before, "{field} = {value} changed the incident");
+        }
+    }
+
+    #[test]
+    fn a_best_set_by_hand_lies_within_low_and_high() {
+        let mut inc = incident();
+        apply_edit(&mut inc, "dead", &json!(3)).unwrap();
+        let f = &inc.figures[&FigureKind::Dead];
+        assert_eq!((f.low, f.best, f.high), (Some(3), Some(3), Some(12)));
+        apply_edit(&mut inc, "dead", &json!("20")).unwrap();
+        let f = &inc.figures[&FigureKind::Dead];
+        assert_eq!((f.low, f.best, f.high), (Some(3), Some(20), Some(20)));
+        apply_edit(&mut inc, "dead", &json!(null)).unwrap();
+        assert_eq!(inc.figures[&FigureKind::Dead].best, None, "null clears");
+        apply_edit(&mut inc, "sector", &json!("coal_mining")).unwrap();
+        assert_eq!(inc.sector.as_deref(), Some("coal_mining"));
+        apply_edit(&mut inc, "date_end", &json!("2024-03-10")).unwrap();
+        assert!(apply_edit(&mut inc, "date", &json!("2024-04-01")).is_err());
+    }
 }

@@ -396,10 +396,16 @@ async fn incident_page(
     Query(lp): Query<LangParam>,
 ) -> Response {
     let lang = Lang::pick(lp.lang.as_deref(), &headers);
-    match render_incident(&state, &caller, lang, &id).await {
+    match render_incident(&state, &caller, lang, &id, None).await {
         Ok(m) => html_response(m),
         Err(e) => error_page(lang, &caller, e),
     }
+}
+
+/// An edit the store refused, shown again in the form with the reason it was refused.
+struct Refused<'a> {
+    form: &'a EditForm,
+    message: String,
 }
 
 async fn render_incident(
@@ -407,6 +413,7 @@ async fn render_incident(
     caller: &Caller,
     lang: Lang,
     id: &str,
+    refused: Option<&Refused<'_>>,
 ) -> Result<Markup, ApiError> {
     caller.may_read(state)?;
     let d = api::load_detail(state, id).await?;
@@ -557,13 +564,18 @@ async fn render_incident(
             @if editor {
                 h2 { (lang.t("edit")) }
                 p.hint { (lang.t("reason_required")) }
+                @if let Some(r) = refused {
+                    p.error #edit-error role="alert" { (r.message) }
+                }
                 form #edit-form method="post" action=(format!("/incidents/{}/edit", inc.id)) {
                     input type="hidden" name="lang" value=(lang.code());
                     label { (lang.t("field")) " " select name="field" {
-                        @for f in FORM_FIELDS { option value=(f) { (lang.t(f)) " (" (f) ")" } }
+                        @for f in FORM_FIELDS {
+                            option value=(f) selected[refused.is_some_and(|r| r.form.field.trim() == *f)] { (lang.t(f)) " (" (f) ")" }
+                        }
                     } }
-                    label { (lang.t("value")) " " input type="text" name="value" required; }
-                    label { (lang.t("reason")) " " input type="text" name="reason" required; }
+                    label { (lang.t("value")) " " input type="text" name="value" required value=(refused.map_or("", |r| r.form.value.as_str())); }
+                    label { (lang.t("reason")) " " input type="text" name="reason" required value=(refused.map_or("", |r| r.form.reason.as_str())); }
                     button type="submit" { (lang.t("save")) }
                 }
                 h2 { (lang.t("merge")) }
@@ -615,10 +627,16 @@ pub struct EditForm {
     pub lang: Option<String>,
 }
 
-/// The value a form field means: figures are numbers, blank is none, the rest text.
+/// The value a form field means: figures are numbers, `null` is none, the rest text; a
+/// blank value is refused.
 fn form_value(field: &str, value: &str) -> Result<serde_json::Value, ApiError> {
     let v = value.trim();
-    if v.is_empty() || v == "null" {
+    if v.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "{field}: the value is empty; give one, or null to clear the field"
+        )));
+    }
+    if v == "null" {
         return Ok(serde_json::Value::Null);
     }
     if v.parse::<FigureKind>().is_ok() || field.parse::<FigureKind>().is_ok() {
@@ -639,6 +657,7 @@ fn back_to(lang: Lang, id: &str) -> Response {
     params(("id" = String, Path, description = "Incident id")),
     request_body(content = EditForm, content_type = "application/x-www-form-urlencoded"),
     responses((status = 303, description = "Back to the incident"),
+              (status = 400, description = "A value refused: the incident again, with the form and the reason", content_type = "text/html"),
               (status = 401, description = "No token", content_type = "text/html"),
               (status = 403, description = "Not an editor", content_type = "text/html")))]
 async fn edit_form(
@@ -664,6 +683,17 @@ async fn edit_form(
     };
     match run.await {
         Ok(id) => back_to(lang, &id),
+        // A value refused: the incident again, the form holding what was typed and why.
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            let refused = Refused {
+                form: &f,
+                message: e.message.clone(),
+            };
+            match render_incident(&state, &caller, lang, &id, Some(&refused)).await {
+                Ok(m) => (StatusCode::BAD_REQUEST, html_response(m)).into_response(),
+                Err(_) => error_page(lang, &caller, e),
+            }
+        }
         Err(e) => error_page(lang, &caller, e),
     }
 }
