@@ -87,6 +87,17 @@ enum Command {
         #[arg(long)]
         who: Option<String>,
     },
+    /// List pairs of incidents that almost merged, with the evidence for and against,
+    /// so that a reviewer can merge them (`recount merge A B --reason …`).
+    Duplicates {
+        /// The lowest score listed (merging takes 3; each day beyond 3 apart, another
+        /// site named, a falling toll cost points).
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+        min_score: i32,
+        /// Text for reading, or one JSON object a line.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ShowFormat,
+    },
     /// Take one report (passage) out of an incident into an incident of its own.
     Split {
         id: String,
@@ -358,6 +369,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             search::after_write(store.as_ref(), &index);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Duplicates { min_score, format } => {
+            let store = open()?;
+            review::duplicates(
+                store.as_ref(),
+                min_score,
+                matches!(format, ShowFormat::Json),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { ids, reason, who } => {

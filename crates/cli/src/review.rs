@@ -121,3 +121,68 @@ pub fn redate(
     );
     Ok(())
 }
+
+/// `recount duplicates`: pairs of incidents that almost merged, best first, each with
+/// the evidence for and against and the command that merges them.
+pub fn duplicates(store: &dyn Store, min_score: i32, json: bool) -> Result<()> {
+    let pairs = store.likely_duplicates(min_score)?;
+    let ids: Vec<String> = pairs
+        .iter()
+        .flat_map(|p| [p.a.clone(), p.b.clone()])
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let incidents: std::collections::BTreeMap<String, recount_model::Incident> = store
+        .incidents_by_id(&ids)?
+        .into_iter()
+        .map(|i| (i.id.clone(), i))
+        .collect();
+    if json {
+        for p in &pairs {
+            println!("{}", serde_json::to_string(p)?);
+        }
+        return Ok(());
+    }
+    if pairs.is_empty() {
+        println!("no pair of incidents scores {min_score} or more");
+        return Ok(());
+    }
+    let line = |id: &str| match incidents.get(id) {
+        Some(i) => format!(
+            "{id} {:<10} {:<24} {}",
+            i.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+            i.location
+                .as_ref()
+                .and_then(|l| l.name_en.clone().or_else(|| l.name.clone()))
+                .unwrap_or_else(|| "-".into()),
+            i.title
+        ),
+        None => id.to_string(),
+    };
+    for p in &pairs {
+        println!(
+            "score {} (merging takes {})",
+            p.score,
+            recount_store::MATCH_THRESHOLD
+        );
+        println!("  {}", line(&p.a));
+        println!("  {}", line(&p.b));
+        println!("  for:     {}", list(&p.evidence_for));
+        println!("  against: {}", list(&p.evidence_against));
+        println!("  merge:   recount merge {} {} --reason \"…\"", p.a, p.b);
+    }
+    println!(
+        "{} pair{}",
+        pairs.len(),
+        if pairs.len() == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}

@@ -9,6 +9,7 @@
 
 mod checkpointer;
 mod db;
+mod duplicates;
 mod log;
 mod postgres;
 mod review;
@@ -16,8 +17,10 @@ mod sqlite;
 mod store;
 pub mod testing;
 
+pub use duplicates::LikelyDuplicate;
 pub use log::{Signer, VerifyReport};
 pub use recount_ledger::{Proof, SigningKey, VerifyingKey};
+pub use recount_resolve::MATCH_THRESHOLD;
 
 pub use postgres::PgStore;
 pub use review::{apply_edit, HistoryEntry, EDITABLE};
@@ -287,6 +290,11 @@ pub trait Store {
     fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
     fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Pairs of incidents whose reports almost merged, scoring at least `min_score` by
+    /// the loose form of matching, best first, with the evidence for and against. Pairs
+    /// a reviewer split apart are left out.
+    fn likely_duplicates(&self, min_score: i32) -> Result<Vec<LikelyDuplicate>, StoreError>;
 
     /// Sets one field of an incident; the edit is replayed on every rebuild.
     /// Returns the incident's id after the edit.

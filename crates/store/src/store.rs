@@ -1864,6 +1864,12 @@ macro_rules! impl_store {
             fn production(&self) -> Result<Vec<$crate::Production>, $crate::StoreError> {
                 $crate::store::production(&self.reader())
             }
+            fn likely_duplicates(
+                &self,
+                min_score: i32,
+            ) -> Result<Vec<$crate::LikelyDuplicate>, $crate::StoreError> {
+                $crate::duplicates::likely_duplicates(&self.reader(), min_score)
+            }
         }
     };
 }
