@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(edit_form))
         .routes(routes!(merge_form))
         .routes(routes!(split_form))
+        .routes(routes!(duplicates_page))
         .routes(routes!(source_page))
         .routes(routes!(login_page, login))
         .routes(routes!(logout))
@@ -91,6 +92,9 @@ fn html_page(lang: Lang, title: &str, caller: &Caller, here: &str, body: Markup)
                     nav {
                         a href=(format!("{here}{}lang={}", if here.contains('?') { "&" } else { "?" }, other.1)) lang=(other.1) { (other.0) }
                         a href="/openapi.json" { (lang.t("api")) }
+                        @if caller.role().is_some_and(|r| r >= Role::Editor) {
+                            a href=(href(lang, "/review/duplicates", "")) { (lang.t("duplicates")) }
+                        }
                         @if let Some(t) = &caller.token {
                             span.who { (lang.t("logged_in_as")) " " strong { (t.name) } " (" (t.role.as_str()) ")" }
                             form.inline method="post" action="/logout" {
@@ -908,4 +912,109 @@ async fn style() -> Response {
         STYLE,
     )
         .into_response()
+}
+
+/// The parameters of the list of likely duplicates.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DuplicatesQuery {
+    /// The lowest score listed (default 1; merging takes 3).
+    #[serde(default)]
+    pub min_score: Option<i32>,
+    /// en or zh (default: the browser's language)
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// Likely duplicates (editor): pairs of incidents that almost merged, with the evidence
+/// for and against, each with a merge form (the same merge as the incident page's).
+#[utoipa::path(get, path = "/review/duplicates", tag = "dashboard",
+    params(DuplicatesQuery),
+    responses((status = 200, description = "The list", content_type = "text/html"),
+              (status = 401, description = "No token", content_type = "text/html"),
+              (status = 403, description = "Not an editor", content_type = "text/html")))]
+async fn duplicates_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Query(q): Query<DuplicatesQuery>,
+) -> Response {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    let min = q.min_score.unwrap_or(1);
+    let run = async {
+        caller.require(Role::Editor)?;
+        state
+            .with_store(move |s| {
+                let pairs = s.likely_duplicates(min)?;
+                let ids: Vec<String> = pairs
+                    .iter()
+                    .flat_map(|p| [p.a.clone(), p.b.clone()])
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let incidents: HashMap<String, Incident> = s
+                    .incidents_by_id(&ids)?
+                    .into_iter()
+                    .map(|i| (i.id.clone(), i))
+                    .collect();
+                Ok((pairs, incidents))
+            })
+            .await
+    };
+    let (pairs, incidents) = match run.await {
+        Ok(found) => found,
+        Err(e) => return error_page(lang, &caller, e),
+    };
+    let side = |id: &str| {
+        html! {
+            @match incidents.get(id) {
+                Some(inc) => {
+                    a href=(href(lang, &format!("/incidents/{id}"), "")) { (id) }
+                    " " (inc.date.map(|d| d.to_string()).unwrap_or_default())
+                    " " (place_name(lang, inc)) " — " (map::display_title(lang, inc))
+                }
+                None => { (id) }
+            }
+        }
+    };
+    let body = html! {
+        h1 { (lang.t("duplicates")) }
+        p.hint { (lang.t("duplicates_hint")) }
+        form method="get" action="/review/duplicates" {
+            input type="hidden" name="lang" value=(lang.code());
+            label { (lang.t("min_score")) " " input type="number" name="min_score" value=(min); }
+            button type="submit" { (lang.t("show")) }
+        }
+        @if pairs.is_empty() {
+            p { (lang.t("no_duplicates")) }
+        } @else {
+            table #duplicates {
+                thead { tr {
+                    th { (lang.t("score")) } th { "A / B" }
+                    th { (lang.t("evidence_for")) } th { (lang.t("evidence_against")) } th { (lang.t("merge")) }
+                } }
+                tbody { @for p in &pairs { tr {
+                    td.num { (p.score) }
+                    td { (side(&p.a)) br; (side(&p.b)) }
+                    td { (p.evidence_for.join(", ")) }
+                    td { (p.evidence_against.join(", ")) }
+                    td {
+                        form method="post" action=(format!("/incidents/{}/merge", p.a)) {
+                            input type="hidden" name="lang" value=(lang.code());
+                            input type="hidden" name="other" value=(p.b);
+                            input type="text" name="reason" required placeholder=(lang.t("reason"));
+                            button type="submit" { (lang.t("merge")) }
+                        }
+                    }
+                } } }
+            }
+        }
+    };
+    html_response(html_page(
+        lang,
+        &lang.t("duplicates"),
+        &caller,
+        "/review/duplicates",
+        body,
+    ))
 }
