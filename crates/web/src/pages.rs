@@ -46,6 +46,16 @@ pub struct LangParam {
     pub lang: Option<String>,
 }
 
+/// One organisation of the recurring table.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgParam {
+    /// An organisation's grouping key, as the recurring table links it: only the
+    /// incidents it counted for that organisation in this view.
+    #[serde(default)]
+    pub org: Option<String>,
+}
+
 /// What the timeline counts.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -171,7 +181,7 @@ fn date_text(lang: Lang, inc: &Incident) -> String {
 const RECURRING_SHOWN: usize = 8;
 
 /// The dashboard: filters, map, timeline, recurring organisations and a page of the list.
-#[utoipa::path(get, path = "/", tag = "dashboard", params(ListQuery, LangParam, Measure),
+#[utoipa::path(get, path = "/", tag = "dashboard", params(ListQuery, LangParam, Measure, OrgParam),
     responses((status = 200, description = "The dashboard", content_type = "text/html")))]
 async fn index(
     State(state): State<AppState>,
@@ -180,14 +190,17 @@ async fn index(
     Query(q): Query<ListQuery>,
     Query(lp): Query<LangParam>,
     Query(measure): Query<Measure>,
+    Query(org): Query<OrgParam>,
 ) -> Response {
     let lang = Lang::pick(lp.lang.as_deref(), &headers);
+    let org = org.org.filter(|o| !o.trim().is_empty());
     match render_index(
         &state,
         &caller,
         lang,
         &q,
         measure.measure.as_deref() == Some("deaths"),
+        org.as_deref(),
     )
     .await
     {
@@ -205,6 +218,7 @@ async fn render_index(
     lang: Lang,
     q: &ListQuery,
     deaths: bool,
+    org: Option<&str>,
 ) -> Result<Markup, ApiError> {
     caller.may_read(state)?;
     let all_filter = q.filter()?;
@@ -242,6 +256,28 @@ async fn render_index(
                 .await?;
             (all, crate::query::page_of(page, limit))
         }
+    };
+    // One organisation of the recurring table: exactly the incidents counted for it.
+    let (all, page) = match org {
+        Some(key) => {
+            let of_org: Vec<Incident> = all
+                .into_iter()
+                .filter(|inc| {
+                    recount_stats::keys::organizations(inc)
+                        .iter()
+                        .any(|(k, _, _)| k == key)
+                })
+                .collect();
+            let items = of_org.iter().take(limit).cloned().collect();
+            (
+                of_org,
+                crate::query::Page {
+                    items,
+                    next_cursor: None,
+                },
+            )
+        }
+        None => (all, page),
     };
     // The organisations that come back in this view, most recurrent first: the view is in
     // memory already, so this costs no query.
@@ -325,7 +361,7 @@ async fn render_index(
                         @for e in &recurring {
                             @let name = if lang == Lang::Zh { &e.label_zh } else { &e.label };
                             tr {
-                                td { a href=(href(lang, "/", &q.with(&[("q", Some(name.as_str())), ("cursor", None)]))) { (name) } }
+                                td { a.org href=(href(lang, "/", &format!("{}{}org={}", view, if view.is_empty() { "" } else { "&" }, crate::query::encode_component(&e.key)))) { (name) } }
                                 td.num { (e.incidents) } td.num { (e.months) }
                                 td.nowrap { (e.last.as_deref().unwrap_or("")) } td.num { (e.dead) }
                             }
