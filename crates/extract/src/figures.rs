@@ -499,11 +499,12 @@ static NOT_PRESENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("not-present pattern")
 });
 
-/// Words that tell an accident: a protest, strike or enforcement action whose text has
-/// them may be about one, and the deaths it repeats are the accident's.
+/// Words that tell an accident or a death at work: a protest, strike or enforcement
+/// action whose text has them may be about one, and the deaths it repeats are the
+/// accident's ("一名工人在车间不幸死亡后，家属前来维权").
 static ACCIDENT_TOLD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)事故|矿难|爆炸|透水|坍塌|冒顶|瓦斯|火灾|塌方|accident|explosion|blast|collapse|disaster|flood(?:ed|ing)?\b",
+        r"(?i)事故|矿难|爆炸|透水|坍塌|冒顶|瓦斯|火灾|塌方|工伤|工亡|意外|车间|井下|工地|accident|explosion|blast|collapse|disaster|flood(?:ed|ing)?\b",
     )
     .expect("accident pattern")
 });
