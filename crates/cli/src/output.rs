@@ -179,6 +179,15 @@ pub fn show(store: &dyn Store, id: &str, format: ShowFormat) -> Result<ExitCode>
             fig.low.map_or("-".into(), |v| v.to_string()),
             fig.high.map_or("-".into(), |v| v.to_string())
         )?;
+        if let Some(s) = &fig.superseded {
+            writeln!(
+                out,
+                "  no longer stands: accounted for by {} {}{}",
+                s.value,
+                s.by,
+                s.as_of.map_or(String::new(), |d| format!(" as of {d}"))
+            )?;
+        }
         for c in &fig.claims {
             writeln!(
                 out,

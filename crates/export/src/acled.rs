@@ -432,6 +432,13 @@ fn notes(inc: &Incident) -> String {
                     let _ = write!(words, " (claims from {low} to {high})");
                 }
             }
+            if let Some(sup) = &figure.superseded {
+                let _ = write!(
+                    words,
+                    ", no longer standing (accounted for by {} {})",
+                    sup.value, sup.by
+                );
+            }
             Some(words)
         })
         .collect();

@@ -122,6 +122,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("field", "Field", "字段"),
     ("merge_with", "Merge with incident id", "与此事件合并（填写编号）"),
     ("duplicates", "Likely duplicates", "疑似重复事件"),
+    ("superseded", "no longer stands: accounted for by", "已不成立：已计入"),
     ("duplicates_hint", "Pairs of incidents that almost merged, with the evidence for and against. Merging one is recorded in both histories.", "几乎被合并的事件对，附支持与反对的依据。合并会记入两者的审核记录。"),
     ("no_duplicates", "No pair of incidents scores this high.", "没有达到此分数的事件对。"),
     ("score", "Score", "分数"),

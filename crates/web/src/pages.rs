@@ -497,7 +497,7 @@ async fn render_incident(
                     dt { (lang.t("organizations")) }
                     dd { @for (i, o) in inc.organizations.iter().enumerate() {
                         @if i > 0 { "; " }
-                        (o.name) @if let Some(en) = &o.name_en { " (" (en) ")" }
+                        (o.name) @if let Some(en) = o.name_en.as_ref().filter(|en| **en != o.name) { " (" (en) ")" }
                         @if let Some(r) = &o.role { " — " (r) }
                     } }
                 }
@@ -506,6 +506,9 @@ async fn render_incident(
                     dd {
                         @if let Some(b) = fig.best { strong { (b) } " (" (lang.t("best")) ")" }
                         @if let (Some(lo), Some(hi)) = (fig.low, fig.high) { @if lo != hi { " · " (lang.t("low")) " " (lo) " · " (lang.t("high")) " " (hi) } }
+                        @if let Some(sup) = &fig.superseded {
+                            " · " span.superseded { (lang.t("superseded")) " " (sup.value) " " (lang.t(sup.by.as_str())) @if let Some(d) = sup.as_of { " (" (d.to_string()) ")" } }
+                        }
                     }
                 }
             }
