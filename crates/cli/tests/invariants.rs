@@ -115,7 +115,7 @@ const HARM_AT_IT: &[&str] = &[
 ];
 
 #[test]
-fn totals_add_up_over_distinct_incidents_on_the_seeds_samples_and_dev_texts() {
+fn shared_totals_add_up_over_distinct_incidents_on_the_seeds_samples_and_dev_texts() {
     let shared = repo().join("../shared/corpus/seeds");
     assert!(
         shared.is_dir(),
