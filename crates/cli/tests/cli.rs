@@ -9,11 +9,6 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn seeds() -> Option<PathBuf> {
-    let p = repo().join("../shared/corpus/seeds");
-    p.is_dir().then_some(p)
-}
-
 fn recount(db: &Path) -> Command {
     let mut cmd = Command::cargo_bin("recount").expect("binary built");
     cmd.arg("--db").arg(db);
@@ -241,12 +236,10 @@ fn show_prints_claims_with_sources_and_quotes() {
 }
 
 #[test]
-fn seed_export_is_schema_valid_and_reingest_is_a_no_op() {
-    let Some(seeds) = seeds() else {
-        eprintln!("../shared/corpus/seeds not present; skipping");
-        return;
-    };
-    let schema_path = repo().join("../shared/schema/incident.schema.json");
+fn shared_seed_export_is_schema_valid_and_reingest_is_a_no_op() {
+    let shared = recount_testkit::shared();
+    let seeds = shared.join("corpus/seeds");
+    let schema_path = shared.join("schema/incident.schema.json");
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();

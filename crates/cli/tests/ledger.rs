@@ -139,15 +139,8 @@ fn review_actions_are_logged_and_a_smuggled_edit_is_found() {
 }
 
 #[test]
-fn a_proof_checks_offline_with_the_python_verifier() {
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("python3 not found; skipping the offline check");
-        return;
-    }
+fn python_a_proof_checks_offline_with_the_python_verifier() {
+    recount_testkit::python3();
     let (dir, db) = ingested();
     let out = recount(&db)
         .args(["incidents", "--format", "jsonl"])
@@ -204,19 +197,8 @@ fn a_proof_checks_offline_with_the_python_verifier() {
 }
 
 #[test]
-fn warc_export_lists_every_original_for_warcio() {
-    let have = std::process::Command::new("python3")
-        .args(["-c", "import warcio"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !have {
-        assert!(
-            std::env::var_os("RECOUNT_REQUIRE_WARCIO").is_none(),
-            "warcio is required here (pip install warcio)"
-        );
-        eprintln!("warcio not installed; skipping");
-        return;
-    }
+fn warcio_export_lists_every_original_for_warcio() {
+    recount_testkit::warcio();
     let (dir, db) = ingested();
     let warc = dir.path().join("archive.warc");
     recount(&db)

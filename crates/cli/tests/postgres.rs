@@ -1,25 +1,13 @@
 //! The `recount` binary against PostgreSQL: several ingest workers on one database give
 //! what one worker gives. Each test makes its own database on the server at
-//! `RECOUNT_TEST_PG` (see `recount_store::testing`); without a server they fail unless
-//! `RECOUNT_SKIP_PG=1`.
+//! `RECOUNT_TEST_PG` and reads the seeds in `../shared` (see `recount_testkit`).
 
-use recount_store::testing::TempDatabase;
 use recount_store::{PgStore, Store};
+use recount_testkit::{repo, shared, TempDatabase};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// `../shared` beside the repository, else the machine's `/work/shared`.
-fn shared() -> Option<PathBuf> {
-    [repo().join("../shared"), PathBuf::from("/work/shared")]
-        .into_iter()
-        .find(|p| p.join("corpus/seeds").is_dir())
-}
 
 fn recount(url: &str, key: &Path) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("recount"));
@@ -66,10 +54,10 @@ fn export(url: &str, key: &Path) -> BTreeMap<String, Value> {
 
 /// Every document file of the seeds, the sample corpus and the second development set
 /// (sidecars travel with their files), sorted.
-fn corpus() -> Option<Vec<PathBuf>> {
+fn corpus() -> Vec<PathBuf> {
     let mut files = Vec::new();
     let dirs = [
-        shared()?.join("corpus/seeds"),
+        shared().join("corpus/seeds"),
         repo().join("samples/corpus"),
         repo().join("eval/dev"),
     ];
@@ -83,19 +71,14 @@ fn corpus() -> Option<Vec<PathBuf>> {
         }
     }
     files.sort();
-    Some(files)
+    files
 }
 
 #[test]
-fn four_workers_give_what_one_worker_gives() {
-    let Some(files) = corpus() else {
-        eprintln!("../shared/corpus/seeds not present; skipping");
-        return;
-    };
-    let Some(single) = TempDatabase::create() else {
-        return;
-    };
-    let shared_db = TempDatabase::create().expect("the server answered a moment ago");
+fn pg_shared_four_workers_give_what_one_worker_gives() {
+    let files = corpus();
+    let single = TempDatabase::create();
+    let shared_db = TempDatabase::create();
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("log.key");
 
@@ -176,14 +159,9 @@ fn four_workers_give_what_one_worker_gives() {
 }
 
 #[test]
-fn review_commands_and_reopening_work_on_postgres() {
-    let Some(files) = corpus() else {
-        eprintln!("../shared/corpus/seeds not present; skipping");
-        return;
-    };
-    let Some(db) = TempDatabase::create() else {
-        return;
-    };
+fn pg_shared_review_commands_and_reopening_work_on_postgres() {
+    let files = corpus();
+    let db = TempDatabase::create();
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("log.key");
     ok(

@@ -2,14 +2,13 @@
 //! against the incidents themselves (`incidents --format jsonl`), never against ids.
 
 use assert_cmd::Command;
-use recount_store::testing::TempDatabase;
+use recount_testkit::TempDatabase;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn seeds() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/seeds");
-    p.is_dir().then_some(p)
+fn seeds() -> PathBuf {
+    recount_testkit::shared().join("corpus/seeds")
 }
 
 fn recount(dir: &Path) -> Command {
@@ -70,11 +69,8 @@ fn expected(all: &[Value]) -> (BTreeSet<String>, BTreeSet<String>) {
 }
 
 #[test]
-fn seeds_coal_strikes_and_kunyuan_are_found() {
-    let Some(seeds) = seeds() else {
-        eprintln!("../shared/corpus/seeds not present; skipping");
-        return;
-    };
+fn shared_seeds_coal_strikes_and_kunyuan_are_found() {
+    let seeds = seeds();
     let dir = tempfile::tempdir().unwrap();
     run(recount(dir.path()).arg("ingest").arg(&seeds));
     // The ingest made the index beside the database.
@@ -110,11 +106,8 @@ fn seeds_coal_strikes_and_kunyuan_are_found() {
 }
 
 #[test]
-fn an_edit_shows_in_search_and_a_reindexed_index_answers_the_same() {
-    let Some(seeds) = seeds() else {
-        eprintln!("../shared/corpus/seeds not present; skipping");
-        return;
-    };
+fn shared_an_edit_shows_in_search_and_a_reindexed_index_answers_the_same() {
+    let seeds = seeds();
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("elsewhere.index");
     let with_index = |d: &Path| {
@@ -174,14 +167,9 @@ fn an_edit_shows_in_search_and_a_reindexed_index_answers_the_same() {
 }
 
 #[test]
-fn search_works_on_postgres_with_the_index_named_after_the_database() {
-    let Some(seeds) = seeds() else {
-        eprintln!("../shared/corpus/seeds not present; skipping");
-        return;
-    };
-    let Some(db) = TempDatabase::create() else {
-        return;
-    };
+fn pg_shared_search_works_on_postgres_with_the_index_named_after_the_database() {
+    let seeds = seeds();
+    let db = TempDatabase::create();
     let dir = tempfile::tempdir().unwrap();
     let pg = || {
         let mut cmd = Command::cargo_bin("recount").expect("binary built");

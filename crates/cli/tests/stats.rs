@@ -5,10 +5,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn recount(db: &Path) -> Command {
     let mut cmd = Command::cargo_bin("recount").expect("binary built");
     cmd.arg("--db").arg(db);
@@ -81,19 +77,8 @@ fn by_key(rows: &Value) -> BTreeMap<String, (u64, u64, i64, i64)> {
 }
 
 #[test]
-fn seed_stats_by_province_match_the_listing_grouped_by_hand() {
-    // ../shared beside the repository (a worktree may sit a level deeper).
-    let Some(seeds) = repo()
-        .canonicalize()
-        .unwrap()
-        .ancestors()
-        .skip(1)
-        .map(|d| d.join("shared/corpus/seeds"))
-        .find(|p| p.is_dir())
-    else {
-        eprintln!("../shared/corpus/seeds not present; skipping");
-        return;
-    };
+fn shared_seed_stats_by_province_match_the_listing_grouped_by_hand() {
+    let seeds = recount_testkit::shared().join("corpus/seeds");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seeds.db");
     ok(&db, &["ingest", seeds.to_str().unwrap()]);

@@ -1,8 +1,7 @@
 //! WARC export: the file read back by a strict hand-written parser, and by warcio.
 //!
-//! The warcio test needs Python with `warcio` (`pip install warcio`). Without it the
-//! test prints a note and passes, unless `RECOUNT_REQUIRE_WARCIO` is set (CI sets it),
-//! in which case a missing warcio fails the test.
+//! The warcio test needs Python with `warcio` (`pip install warcio`); without it the test
+//! fails, and `scripts/test` leaves it out as skipped (see `recount_testkit`).
 
 use recount_export::{ExportError, WarcInfo, WarcWriter};
 use recount_model::{Document, PartialDate};
@@ -370,25 +369,6 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
-/// True when warcio can be imported; otherwise prints why and, when
-/// `RECOUNT_REQUIRE_WARCIO` is set, fails.
-fn warcio_available() -> bool {
-    let ok = python()
-        .args(["-c", "import warcio"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("RECOUNT_REQUIRE_WARCIO").is_some() {
-            panic!("RECOUNT_REQUIRE_WARCIO is set but `python3 -c 'import warcio'` fails: run `pip install warcio`");
-        }
-        eprintln!(
-            "NOTE: skipping the warcio read-back test: `python3 -c 'import warcio'` failed. \
-             Run `pip install warcio` to enable it (set RECOUNT_REQUIRE_WARCIO=1 to make this a failure)."
-        );
-    }
-    ok
-}
-
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("recount-warc-{}-{name}", std::process::id()));
@@ -418,9 +398,7 @@ with open(sys.argv[1], "rb") as f:
 
 #[test]
 fn warcio_reads_every_original_back_with_valid_digests() {
-    if !warcio_available() {
-        return;
-    }
+    recount_testkit::warcio();
     let originals = originals();
     let warc = export(&originals);
     let path = temp_file("read-back.warc", &warc);

@@ -14,17 +14,6 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/verify_proof.py")
 }
 
-fn python_available() -> bool {
-    let found = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if !found {
-        eprintln!("note: python3 not found; skipping the independent proof verifier test");
-    }
-    found
-}
-
 /// Runs the script on `proof` (written to a temp file) and returns its exit code.
 fn run(proof_json: &str, key: Option<&str>) -> i32 {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -71,9 +60,7 @@ fn signed_log(n: usize, seed: u8) -> Log {
 
 #[test]
 fn python_accepts_every_proof_of_a_small_log() {
-    if !python_available() {
-        return;
-    }
+    recount_testkit::python3();
     let log = signed_log(11, 1);
     for index in 0..11 {
         let proof = Proof::build(&log.leaves, index, &log.note).expect("build");
@@ -84,9 +71,7 @@ fn python_accepts_every_proof_of_a_small_log() {
 
 #[test]
 fn python_checks_the_signature_with_the_verifier_key() {
-    if !python_available() {
-        return;
-    }
+    recount_testkit::python3();
     let log = signed_log(300, 2);
     let proof = Proof::build(&log.leaves, 257, &log.note).expect("build");
     assert_eq!(run(&proof.to_json(), Some(&log.verifier)), 0);
@@ -97,9 +82,7 @@ fn python_checks_the_signature_with_the_verifier_key() {
 
 #[test]
 fn python_rejects_tampered_proofs() {
-    if !python_available() {
-        return;
-    }
+    recount_testkit::python3();
     let log = signed_log(37, 4);
     let good = Proof::build(&log.leaves, 20, &log.note).expect("build");
     assert_eq!(run(&good.to_json(), Some(&log.verifier)), 0);

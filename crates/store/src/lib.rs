@@ -15,7 +15,6 @@ mod postgres;
 mod review;
 mod sqlite;
 mod store;
-pub mod testing;
 
 pub use duplicates::LikelyDuplicate;
 pub use log::{Signer, VerifyReport};

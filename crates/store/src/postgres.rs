@@ -478,8 +478,8 @@ crate::store::impl_store!(PgStore);
 mod tests {
     use super::PgStore;
     use crate::db::Db;
-    use crate::testing::TempDatabase;
     use crate::Store;
+    use recount_testkit::TempDatabase;
 
     /// A plain-text document of `bytes`, named by their hash.
     fn document(bytes: &[u8]) -> recount_model::Document {
@@ -501,10 +501,8 @@ mod tests {
     }
 
     #[test]
-    fn long_documents_are_compressed_with_lz4_where_the_server_has_it() {
-        let Some(db) = TempDatabase::create() else {
-            return;
-        };
+    fn pg_long_documents_are_compressed_with_lz4_where_the_server_has_it() {
+        let db = TempDatabase::create();
         let mut store = PgStore::connect(db.url()).unwrap();
         let bytes = "The roof of the east roadway fell at the night shift. "
             .repeat(200)
@@ -535,10 +533,8 @@ mod tests {
     }
 
     #[test]
-    fn tables_grown_or_rewritten_by_commits_are_analyzed_or_vacuumed_then_left_alone() {
-        let Some(db) = TempDatabase::create() else {
-            return;
-        };
+    fn pg_tables_grown_or_rewritten_by_commits_are_analyzed_or_vacuumed_then_left_alone() {
+        let db = TempDatabase::create();
         let mut store = PgStore::connect(db.url()).unwrap();
         for i in 0..100 {
             let bytes = format!("report {i}").into_bytes();
@@ -574,10 +570,8 @@ mod tests {
     }
 
     #[test]
-    fn writes_keep_one_plan_per_statement_and_reads_keep_the_servers_choice() {
-        let Some(db) = TempDatabase::create() else {
-            return;
-        };
+    fn pg_writes_keep_one_plan_per_statement_and_reads_keep_the_servers_choice() {
+        let db = TempDatabase::create();
         let mut store = PgStore::connect(db.url()).unwrap();
         let mode = |db: &dyn Db| db.query_one("SHOW plan_cache_mode", &[])?.text(0);
         let before = mode(&store.reader()).unwrap();

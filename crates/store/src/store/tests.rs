@@ -1,36 +1,44 @@
 //! Every test of the store's behaviour runs on both backends: an in-memory SQLite
-//! store and a fresh PostgreSQL database (see `crate::testing`).
+//! store and a fresh PostgreSQL database (`recount_testkit::TempDatabase`), as two tests,
+//! `NAME` and `pg_backend::NAME`, so that a run without a server reports the second skipped.
 
 use super::*;
-use crate::testing::TempDatabase;
 use crate::Cursor;
 use crate::Production;
 use crate::{Pending, PgStore, SqliteStore, Store};
 use recount_model::{ClaimDraft, Place, PlaceLevel, Qualifier, Speaker};
-use std::cell::RefCell;
+use recount_testkit::TempDatabase;
+use std::cell::{Cell, RefCell};
 
 /// Opens a fresh, empty store each time it is called.
 type Open<'a> = &'a dyn Fn() -> Box<dyn Store>;
 
-/// Runs `body` once with fresh SQLite stores and once with fresh PostgreSQL stores (one
-/// database each). The PostgreSQL run fails when no server answers, unless
-/// `RECOUNT_SKIP_PG=1`.
+thread_local! {
+    /// Set by the tests of `pg_backend`: `each_backend` runs on PostgreSQL.
+    static ON_POSTGRES: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `body` with fresh stores of the test's backend: SQLite stores in the test itself,
+/// PostgreSQL stores (one database each) in its twin `pg_backend::NAME`, which every test
+/// that calls this must have (see `pg_twins!` at the end).
 fn each_backend(body: impl Fn(Open)) {
-    eprintln!("backend: sqlite");
-    body(&|| Box::new(SqliteStore::in_memory().unwrap()));
-    let Some(first) = TempDatabase::create() else {
-        return;
-    };
-    let databases = RefCell::new(vec![first]);
-    let handed = RefCell::new(0usize);
-    let open = || -> Box<dyn Store> {
-        let mut handed = handed.borrow_mut();
-        if *handed == databases.borrow().len() {
-            let db = TempDatabase::create().expect("the server answered a moment ago");
-            databases.borrow_mut().push(db);
+    if !ON_POSTGRES.get() {
+        let thread = std::thread::current();
+        if let Some(test) = thread.name().and_then(|n| n.rsplit("::").next()) {
+            assert!(
+                test == "main" || PG_TWINS.contains(&test),
+                "{test} runs on each backend: add it to pg_twins! so that it runs on PostgreSQL too"
+            );
         }
-        let url = databases.borrow()[*handed].url().to_string();
-        *handed += 1;
+        eprintln!("backend: sqlite");
+        body(&|| Box::new(SqliteStore::in_memory().unwrap()));
+        return;
+    }
+    let databases = RefCell::new(Vec::new());
+    let open = || -> Box<dyn Store> {
+        let db = TempDatabase::create();
+        let url = db.url().to_string();
+        databases.borrow_mut().push(db);
         Box::new(PgStore::connect(&url).unwrap())
     };
     eprintln!("backend: postgres");
@@ -560,13 +568,15 @@ fn a_batch_commits_like_single_commits_and_rolls_back_a_failure_alone() {
         Box::new(SqliteStore::in_memory().unwrap()),
         Box::new(SqliteStore::in_memory().unwrap()),
     );
-    let (Some(a), Some(b), Some(c)) = (
+}
+
+#[test]
+fn pg_a_batch_commits_like_single_commits_and_rolls_back_a_failure_alone() {
+    let (a, b, c) = (
         TempDatabase::create(),
         TempDatabase::create(),
         TempDatabase::create(),
-    ) else {
-        return;
-    };
+    );
     let poisoned = PgStore::connect(a.url()).unwrap();
     poisoned.run_sql(POISON_POSTGRES).unwrap();
     eprintln!("backend: postgres");
@@ -655,9 +665,11 @@ fn a_long_run_archives_each_new_document_once_in_order() {
         SqliteStore::in_memory().unwrap(),
         |store, run| store.write(|tx| commit_all(tx, run)),
     );
-    let (Some(a), Some(b)) = (TempDatabase::create(), TempDatabase::create()) else {
-        return;
-    };
+}
+
+#[test]
+fn pg_a_long_run_archives_each_new_document_once_in_order() {
+    let (a, b) = (TempDatabase::create(), TempDatabase::create());
     eprintln!("backend: postgres");
     long_run_on(
         PgStore::connect(a.url()).unwrap(),
@@ -1021,9 +1033,12 @@ fn sent_queries_answer_as_of_sending_and_failures_name_their_statement() {
     sqlite.write(create).unwrap();
     let err = sqlite.write(failed_write_on).unwrap_err().to_string();
     assert!(err.contains("NOT NULL"), "{err}");
-    let Some(temp) = TempDatabase::create() else {
-        return;
-    };
+}
+
+#[test]
+fn pg_sent_queries_answer_as_of_sending_and_failures_name_their_statement() {
+    let create = |db: &dyn Db| db.batch("CREATE TABLE u (n BIGINT NOT NULL)");
+    let temp = TempDatabase::create();
     let mut pg = PgStore::connect(temp.url()).unwrap();
     pg.write(sent_queries_on).unwrap();
     pg.write(create).unwrap();
@@ -1191,3 +1206,40 @@ fn a_report_joining_from_a_vaguer_place_keeps_the_incidents_links_on(open: Open)
         .unwrap();
     assert_eq!(unstamped(&*store), committed);
 }
+
+/// The PostgreSQL twin of each test that runs `each_backend`: `pg_backend::NAME` runs the
+/// test `NAME` on PostgreSQL, and `PG_TWINS` lists them for `each_backend`'s check.
+macro_rules! pg_twins {
+    ($($test:ident),* $(,)?) => {
+        const PG_TWINS: &[&str] = &[$(stringify!($test)),*];
+
+        mod pg_backend {
+            $(
+                #[test]
+                fn $test() {
+                    super::ON_POSTGRES.set(true);
+                    super::$test();
+                }
+            )*
+        }
+    };
+}
+
+pg_twins!(
+    commits_merges_and_ignores_duplicates,
+    a_report_dated_only_by_year_or_month_still_meets_the_day_dated_tellings,
+    ids_do_not_depend_on_ingest_order,
+    filters_by_type_date_place_and_toll,
+    change_feed_names_every_written_and_removed_incident,
+    keyset_pages_cover_every_incident_once_even_as_incidents_arrive,
+    text_filter_reads_titles_and_organisations_not_field_names,
+    tokens_are_found_by_secret_hash_until_revoked,
+    feed_and_alert_state_is_kept_and_replaced,
+    visiting_pages_through_the_filtered_incidents_once_each,
+    production_loads_atomically_and_replaces_the_same_place_and_year,
+    archived_names_exactly_the_stored_documents_across_chunks,
+    incidents_a_document_creates_are_built_as_a_rebuild_builds_them,
+    a_document_read_ahead_of_its_turn_is_read_again_when_the_one_before_changed_it,
+    links_are_read_from_either_end_and_go_with_an_incident_merged_away,
+    a_report_joining_from_a_vaguer_place_keeps_the_incidents_links,
+);

@@ -1,10 +1,6 @@
-//! For tests: a fresh PostgreSQL database per test, dropped afterwards.
-//!
-//! The server is `RECOUNT_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/postgres`).
-//! When it does not answer, [`TempDatabase::create`] fails the test, unless
-//! `RECOUNT_SKIP_PG=1` says that this machine has no server on purpose; then it returns
-//! `None` and the PostgreSQL half of the test is skipped with a note on standard error.
+//! A fresh PostgreSQL database per test, dropped afterwards.
 
+use crate::{check_named, missing, Prerequisite};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The server tests use when `RECOUNT_TEST_PG` is not set.
@@ -12,7 +8,9 @@ pub const DEFAULT_TEST_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgr
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
-/// A database made for one test; dropped (with any connections still open) on drop.
+/// A database made for one test on the server at `RECOUNT_TEST_PG` (default
+/// [`DEFAULT_TEST_SERVER`]; its user must be allowed to create databases); dropped, with any
+/// connections still open, on drop.
 pub struct TempDatabase {
     admin: String,
     name: String,
@@ -23,20 +21,17 @@ impl TempDatabase {
     /// Creates a uniquely named database on the test server.
     ///
     /// # Panics
-    /// When the server does not answer and `RECOUNT_SKIP_PG` is not `1`.
-    pub fn create() -> Option<Self> {
+    /// When the server does not answer (the test needs it: see the crate's rule), or the
+    /// calling test's name does not carry the tag `pg_`.
+    pub fn create() -> Self {
+        check_named(Prerequisite::Postgres);
         let admin =
             std::env::var("RECOUNT_TEST_PG").unwrap_or_else(|_| DEFAULT_TEST_SERVER.to_string());
         let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
             Ok(c) => c,
-            Err(e) if std::env::var("RECOUNT_SKIP_PG").as_deref() == Ok("1") => {
-                eprintln!("RECOUNT_SKIP_PG=1: skipping the PostgreSQL variant ({admin}: {e})");
-                return None;
-            }
-            Err(e) => panic!(
-                "no PostgreSQL server for the tests at {admin}: {e}\n\
-                 start one (see README, 'PostgreSQL'), point RECOUNT_TEST_PG at one, \
-                 or set RECOUNT_SKIP_PG=1 to skip the PostgreSQL variants"
+            Err(e) => missing(
+                Prerequisite::Postgres,
+                &format!("none answers at {admin} (RECOUNT_TEST_PG): {e}"),
             ),
         };
         let nanos = std::time::SystemTime::now()
@@ -54,7 +49,7 @@ impl TempDatabase {
         let base = admin.split('?').next().unwrap_or(&admin);
         let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
         let url = format!("{server}/{name}");
-        Some(TempDatabase { admin, name, url })
+        TempDatabase { admin, name, url }
     }
 
     /// The URL of the database, for `PgStore::connect` or `--database-url`.
