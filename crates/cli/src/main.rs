@@ -61,12 +61,15 @@ enum Command {
     Reindex,
     /// Show one incident: facts, every claim with its source and quote, the sources.
     Show {
+        /// The incident's id (inc-…), or a former id it absorbed.
         id: String,
+        /// Text for reading, or the incident as JSON with its reports, documents and history.
         #[arg(long, value_enum, default_value = "text")]
         format: ShowFormat,
     },
     /// Correct an incident: set fields (type, date, place, sector, dead, …); kept across re-extraction.
     Edit {
+        /// The incident's id (inc-…).
         id: String,
         /// field=value, e.g. date=2024-03-08, type=strike, place=桐梓县, dead=14 (repeatable)
         #[arg(long = "set", required = true)]
@@ -80,10 +83,13 @@ enum Command {
     },
     /// Make one incident of several that tell the same event.
     Merge {
+        /// Two or more incident ids (the ids merged away stay aliases of the one incident).
         #[arg(required = true, num_args = 2..)]
         ids: Vec<String>,
+        /// Why: recorded in the incident's history.
         #[arg(long)]
         reason: String,
+        /// Who is merging (default: RECOUNT_USER or the login name).
         #[arg(long)]
         who: Option<String>,
     },
@@ -100,12 +106,15 @@ enum Command {
     },
     /// Take one report (passage) out of an incident into an incident of its own.
     Split {
+        /// The incident's id (inc-…).
         id: String,
         /// The report key, as `recount show ID` lists it.
         #[arg(long)]
         passage: String,
+        /// Why: recorded in the incident's history.
         #[arg(long)]
         reason: String,
+        /// Who is splitting (default: RECOUNT_USER or the login name).
         #[arg(long)]
         who: Option<String>,
     },
@@ -145,9 +154,13 @@ enum Command {
     /// removed, reordered or unlogged row.
     Verify,
     /// Inclusion proofs (JSON, one per line) of an incident's sources or of one document.
-    Proof { id: String },
+    Proof {
+        /// An incident's id, or one document's id or sha256.
+        id: String,
+    },
     /// Export every incident.
     Export {
+        /// What to write (see README, "recount export").
         #[arg(long, value_enum, default_value = "jsonl")]
         format: ExportFormat,
         /// Write to this file instead of standard output.
@@ -171,7 +184,8 @@ enum Command {
         #[command(subcommand)]
         what: stats::ProductionCommand,
     },
-    /// Run one stage alone over JSON Lines passages, for benchmarks (see docs/benchmarks.md).
+    /// Benchmarks (docs/benchmarks.md): generate a synthetic corpus with known answers, time
+    /// ingest over it, time listing and search at scale, or resolve places alone.
     Bench {
         #[command(subcommand)]
         what: bench::BenchWhat,
@@ -182,6 +196,7 @@ enum Command {
 struct ListArgs {
     #[command(flatten)]
     filter: place_filter::FilterArgs,
+    /// How to print them: a table, a JSON array, JSON Lines (one export line each), or CSV.
     #[arg(long, value_enum, default_value = "table")]
     format: ListFormat,
 }
@@ -202,8 +217,11 @@ enum ShowFormat {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
+    /// One incident per line, exactly ../shared/schema/incident.schema.json.
     Jsonl,
+    /// One row per incident; each figure as <kind>_best, <kind>_low, <kind>_high.
     Csv,
+    /// ACLED's columns (docs/acled-mapping.md).
     AcledCsv,
     /// WARC 1.1: every archived original, byte for byte, with its digests.
     Warc,
@@ -465,5 +483,62 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Production { what } => stats::production(open()?.as_mut(), &what),
         Command::Bench { what } => bench::run(&what, &open, &index).map(|()| ExitCode::SUCCESS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command and every argument (but clap's own `--help` and `--version`) of
+    /// `recount` and its subcommands, however deep, as `command PATH: argument`.
+    fn without_help(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                let shown = match arg.get_long() {
+                    Some(long) => format!("--{long}"),
+                    None => format!("<{}>", id.to_uppercase()),
+                };
+                out.push(format!("{path}: {shown}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let sub_path = format!("{path} {}", sub.get_name());
+            if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                out.push(sub_path.clone());
+            }
+            without_help(sub, &sub_path, out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help_text() {
+        let mut missing = Vec::new();
+        without_help(&Cli::command(), "recount", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "without help text:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_command_or_argument_without_help_text_is_named() {
+        let cmd = clap::Command::new("tool")
+            .arg(clap::Arg::new("quiet").long("quiet").help("Say less."))
+            .subcommand(
+                clap::Command::new("show")
+                    .about("Show one.")
+                    .arg(clap::Arg::new("id")),
+            )
+            .subcommand(clap::Command::new("bare"));
+        let mut missing = Vec::new();
+        without_help(&cmd, "tool", &mut missing);
+        assert_eq!(missing, ["tool show: <ID>", "tool bare"]);
     }
 }

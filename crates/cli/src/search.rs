@@ -20,6 +20,7 @@ pub struct SearchArgs {
     pub query: String,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// How to print the hits: a table with snippets, or JSON / JSON Lines with offsets.
     #[arg(long, value_enum, default_value = "table")]
     pub format: SearchFormat,
 }

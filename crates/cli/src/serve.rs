@@ -37,7 +37,10 @@ pub enum TokenCommand {
     /// List tokens (never their secrets).
     List,
     /// Revoke a token by name.
-    Revoke { name: String },
+    Revoke {
+        /// The name it was created with.
+        name: String,
+    },
 }
 
 pub fn serve(

@@ -25,6 +25,7 @@ pub struct StatsArgs {
     by: GroupBy,
     #[command(flatten)]
     filter: FilterArgs,
+    /// How to print the rows: a table, a JSON array, or CSV.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
@@ -49,6 +50,7 @@ pub struct RiskArgs {
     min_incidents: usize,
     #[command(flatten)]
     filter: FilterArgs,
+    /// How to print the rows: a table, a JSON array, or CSV.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
@@ -58,9 +60,13 @@ pub enum ProductionCommand {
     /// Load coal production figures from CSV: a province or prefecture column, year, and
     /// tonnes or mt (million tonnes). All rows or none; a (place, year) loaded before is
     /// replaced.
-    Load { file: PathBuf },
+    Load {
+        /// The CSV file.
+        file: PathBuf,
+    },
     /// List the loaded production figures.
     List {
+        /// How to print them: a table, a JSON array, or CSV.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
