@@ -27,6 +27,11 @@ pub enum BenchWhat {
         /// The folder to write (created; files in it are replaced).
         #[arg(long)]
         out: PathBuf,
+        /// Every report tells the same accident (its tellings in turn: first reports, the
+        /// other language's, revised tolls), all in one file: the case of a story followed
+        /// for days, where each report joins one growing incident.
+        #[arg(long)]
+        one_event: bool,
     },
     /// Ingest a folder (as `recount ingest` does) and report throughput by tenths of the
     /// run, peak memory, and listing latency over the store it built.
@@ -50,7 +55,15 @@ pub fn run(
 ) -> Result<()> {
     match what {
         BenchWhat::Search(args) => search(open()?.as_mut(), index, args),
-        BenchWhat::Generate { reports, seed, out } => generate(*reports, *seed, out),
+        BenchWhat::Generate {
+            reports,
+            seed,
+            out,
+            one_event,
+        } => match one_event {
+            true => generate_one_event(*reports, *seed, out),
+            false => generate(*reports, *seed, out),
+        },
         BenchWhat::Ingest(args) => ingest(open()?.as_mut(), args),
         BenchWhat::Places { input } => match input {
             Some(path) => {
@@ -119,6 +132,31 @@ fn places(input: impl BufRead, name: &Path) -> Result<()> {
 
 /// Reports per generated file.
 const PER_FILE: usize = 10_000;
+
+/// [`generate`] with `--one-event`: OUT/reports/one-event.jsonl and OUT/truth.jsonl.
+fn generate_one_event(reports: usize, seed: u64, out: &Path) -> Result<()> {
+    let reports_dir = out.join("reports");
+    std::fs::create_dir_all(&reports_dir)
+        .with_context(|| format!("creating {}", reports_dir.display()))?;
+    let (tellings, truth) = recount_synth::one_event(reports, seed);
+    let path = reports_dir.join("one-event.jsonl");
+    let mut f = BufWriter::new(
+        File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+    );
+    for r in &tellings {
+        serde_json::to_writer(&mut f, &r.to_json())?;
+        f.write_all(b"\n")?;
+    }
+    f.flush()?;
+    let truth_path = out.join("truth.jsonl");
+    std::fs::write(&truth_path, format!("{}\n", truth.to_gold()))
+        .with_context(|| format!("creating {}", truth_path.display()))?;
+    eprintln!(
+        "generated {reports} reports of one accident into {}",
+        out.display()
+    );
+    Ok(())
+}
 
 fn generate(reports: usize, seed: u64, out: &Path) -> Result<()> {
     // Reports in their own folder, so that `recount ingest OUT/reports` takes them all

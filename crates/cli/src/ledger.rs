@@ -119,7 +119,7 @@ pub fn checkpoint(store: &mut dyn Store, keys: &Keys, show_key: bool) -> Result<
     Ok(())
 }
 
-pub fn verify(store: &dyn Store, keys: &Keys) -> Result<ExitCode> {
+pub fn verify(store: &mut dyn Store, keys: &Keys, quick: bool) -> Result<ExitCode> {
     let report = store.verify(&keys.origin, &keys.key.verifying_key())?;
     for p in &report.problems {
         eprintln!("error: {p}");
@@ -134,7 +134,32 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<ExitCode> {
             format!("{} problems", report.problems.len())
         }
     );
-    Ok(if report.problems.is_empty() {
+    let mut ok = report.problems.is_empty();
+    if !quick {
+        let derived =
+            store.verify_derived(&mut |doc, bytes| crate::ingest::extract_document(doc, bytes))?;
+        for p in &derived.problems {
+            eprintln!("error: {p}");
+        }
+        println!(
+            "derived: {} documents' reports and {} incidents recomputed; {}",
+            derived.documents,
+            derived.incidents,
+            if derived.problems.is_empty() {
+                "every one matches".to_string()
+            } else {
+                format!("{} differences", derived.problems.len())
+            }
+        );
+        for (derivation, (docs, incidents)) in &derived.other {
+            println!(
+                "derived: not recomputed: {docs} documents' reports and {incidents} incidents written by derivation {derivation} (this build is {}; `recount reextract` derives them again)",
+                recount_store::DERIVATION
+            );
+        }
+        ok &= derived.problems.is_empty();
+    }
+    Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -150,9 +150,15 @@ enum Command {
         #[arg(long)]
         verifier_key: bool,
     },
-    /// Recompute the log from the archive and check every checkpoint; names each changed,
-    /// removed, reordered or unlogged row.
-    Verify,
+    /// Recompute the log from the archive and check every checkpoint, then recompute every
+    /// report and incident from the logged originals and actions; names each changed,
+    /// removed, reordered or unlogged row and each derived row that differs.
+    Verify {
+        /// Check the log alone (leaves, rows they cover, checkpoints), not the reports and
+        /// incidents derived from it: seconds instead of an extraction of the archive.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Inclusion proofs (JSON, one per line) of an incident's sources or of one document.
     Proof {
         /// An incident's id, or one document's id or sha256.
@@ -306,12 +312,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let key_flag = cli.key.as_deref();
     let index = index_dir(&base, cli.index.as_deref());
     let open = || database.open();
+    // A command that writes signs a checkpoint inside each of its transactions that grew
+    // the log, so a commit is never without its signature (the key exists first).
+    let open_signed = || -> Result<(Box<dyn Store + Send>, ledger::Keys)> {
+        let keys = ledger::load_or_create(&base, key_flag)?;
+        let mut store = database.open()?;
+        store.sign_commits(&keys.origin, &keys.key);
+        Ok((store, keys))
+    };
     match cli.command {
         Command::Ingest(args) => {
             // The key exists before the first commit, so a store is never without the key
-            // that will sign its log, however early an ingest is killed.
-            let keys = ledger::load_or_create(&base, key_flag)?;
-            let mut store = open()?;
+            // that signs its log, however early an ingest is killed.
+            let (mut store, keys) = open_signed()?;
             let code = ingest::run(store.as_mut(), &args)?;
             // Publish what was archived: a signed checkpoint over the grown log.
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
@@ -319,8 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(code)
         }
         Command::Watch(args) => {
-            let keys = ledger::load_or_create(&base, key_flag)?;
-            let mut store = open()?;
+            let (mut store, keys) = open_signed()?;
             watch::run(store.as_mut(), &keys, &args, &index)
         }
         Command::Incidents(args) => {
@@ -345,7 +357,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
             who,
         } => {
-            let mut store = open()?;
+            let (mut store, keys) = open_signed()?;
             review::redate(
                 store.as_mut(),
                 &doc,
@@ -353,7 +365,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &reason,
                 &review::who(who.as_deref()),
             )?;
-            let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
@@ -376,7 +387,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
             who,
         } => {
-            let mut store = open()?;
+            let (mut store, keys) = open_signed()?;
             review::edit(
                 store.as_mut(),
                 &id,
@@ -384,7 +395,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &reason,
                 &review::who(who.as_deref()),
             )?;
-            let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
@@ -399,9 +409,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { ids, reason, who } => {
-            let mut store = open()?;
+            let (mut store, keys) = open_signed()?;
             review::merge(store.as_mut(), &ids, &reason, &review::who(who.as_deref()))?;
-            let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
@@ -412,7 +421,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
             who,
         } => {
-            let mut store = open()?;
+            let (mut store, keys) = open_signed()?;
             review::split(
                 store.as_mut(),
                 &id,
@@ -420,13 +429,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &reason,
                 &review::who(who.as_deref()),
             )?;
-            let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             search::after_write(store.as_ref(), &index);
             Ok(ExitCode::SUCCESS)
         }
         Command::Reextract => {
-            let mut store = open()?;
+            let (mut store, _) = open_signed()?;
             let ok = review::reextract(store.as_mut())?;
             search::after_write(store.as_ref(), &index);
             Ok(if ok {
@@ -436,13 +444,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Checkpoint { verifier_key } => {
-            let mut store = open()?;
-            let keys = ledger::load_or_create(&base, key_flag)?;
+            let (mut store, keys) = open_signed()?;
             ledger::checkpoint(store.as_mut(), &keys, verifier_key)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify => {
-            let store = open()?;
+        Command::Verify { quick } => {
+            let mut store = open()?;
             let path = ledger::key_path(&base, key_flag);
             if !path.exists() {
                 anyhow::bail!(
@@ -451,11 +458,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             let keys = ledger::load_or_create(&base, key_flag)?;
-            ledger::verify(store.as_ref(), &keys)
+            ledger::verify(store.as_mut(), &keys, quick)
         }
         Command::Proof { id } => {
-            let mut store = open()?;
-            let keys = ledger::load_or_create(&base, key_flag)?;
+            let (mut store, keys) = open_signed()?;
             ledger::proof(store.as_mut(), &keys, &id)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -465,8 +471,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(args) => {
-            let keys = ledger::load_or_create(&base, key_flag)?;
-            serve::serve(open()?, keys, &args, &index)?;
+            let (store, keys) = open_signed()?;
+            serve::serve(store, keys, &args, &index)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Token { what } => {

@@ -222,6 +222,35 @@ pub fn match_score(report: &Report, members: &[Report]) -> Option<i32> {
         .max()
 }
 
+/// Everything of a report that [`compare`] reads, but its document, and the end of its
+/// dates (which the store's candidate search reads): two reports with the same
+/// signature score the same against any third (the same-document rule aside, which
+/// looks at `doc`) and are found by the same searches. The store keeps it with each
+/// report, so matching a report against an incident of thousands of alike tellings
+/// compares it with one of each kind, not with all. Canonical JSON; a field [`compare`]
+/// comes to read must be added here (the tests hold the two together).
+pub fn match_signature(r: &Report) -> String {
+    let dead: Vec<_> = r
+        .claims
+        .iter()
+        .filter(|c| c.kind == FigureKind::Dead)
+        .map(|c| (c.value, c.qualifier, c.disputed))
+        .collect();
+    serde_json::json!([
+        r.kind,
+        r.place,
+        r.date,
+        r.date_end,
+        r.date_uncertain,
+        r.keys,
+        r.mechanism,
+        r.grievance,
+        dead,
+        r.as_of,
+    ])
+    .to_string()
+}
+
 /// The candidate incident `report` joins, with its score: the best at
 /// [`MATCH_THRESHOLD`] or above, the smallest id on a tie; `None` to start a new one.
 pub fn choose<'a, I>(report: &Report, candidates: I) -> Option<(&'a str, i32)>

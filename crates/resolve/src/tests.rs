@@ -357,3 +357,107 @@ fn an_end_before_the_start_is_dropped_and_negative_claims_ignored() {
     let inc = build("i", &[r], &[doc("a", "2025-11-22")], "t");
     assert_eq!(inc.date_end.unwrap().to_string(), "2025-11-25");
 }
+
+/// A change made to a report, for tests that try many.
+type Change = Box<dyn Fn(&mut Report)>;
+
+#[test]
+fn the_match_signature_holds_what_compare_reads_and_nothing_else() {
+    use crate::matching::match_signature;
+    let mut a = report("k1", "d1", "2025-03-04", "520525");
+    a.keys = vec!["yanshan|mine".into()];
+    a.claims = vec![dead(3, Speaker::Official, false)];
+    a.as_of = Some("2025-03-05".parse().unwrap());
+    let base = {
+        let mut b = a.clone();
+        b.key = "k2".into();
+        b.doc = "d2".into();
+        b
+    };
+    let others = [
+        report("k3", "d3", "2025-03-04", "520525"),
+        report("k4", "d4", "2025-03-06", "520500"),
+        {
+            let mut r = report("k5", "d5", "2025-03-05", "520525");
+            r.keys = vec!["yanshan|mine".into()];
+            r.claims = vec![dead(9, Speaker::Media, false)];
+            r.as_of = Some("2025-03-09".parse().unwrap());
+            r
+        },
+    ];
+    // What compare does not read: changing it keeps the signature and every comparison.
+    let unread: Vec<(&str, Change)> = vec![
+        ("key", Box::new(|r| r.key = "k9".into())),
+        ("doc", Box::new(|r| r.doc = "d9".into())),
+        ("title", Box::new(|r| r.title = "Another title".into())),
+        ("quote", Box::new(|r| r.quote = "other words".into())),
+        ("lang", Box::new(|r| r.lang = "zh".into())),
+        (
+            "sector",
+            Box::new(|r| r.sector = Some("metal_mining".into())),
+        ),
+        ("place_uncertain", Box::new(|r| r.place_uncertain = true)),
+        (
+            "an injured claim",
+            Box::new(|r| {
+                r.claims
+                    .push(claim_on(FigureKind::Injured, 4, Speaker::Media, false))
+            }),
+        ),
+        (
+            "a dead claim's quote",
+            Box::new(|r| r.claims[0].quote = "three died".into()),
+        ),
+    ];
+    for (what, change) in &unread {
+        let mut b = base.clone();
+        change(&mut b);
+        assert_eq!(match_signature(&b), match_signature(&base), "{what}");
+        for o in &others {
+            assert_eq!(
+                compare(o, &b, false).map(|p| matching::score(&p)),
+                compare(o, &base, false).map(|p| matching::score(&p)),
+                "{what} changed a comparison with {}",
+                o.key
+            );
+        }
+    }
+    // What compare reads: changing it changes the signature.
+    let read: Vec<(&str, Change)> = vec![
+        ("kind", Box::new(|r| r.kind = IncidentType::Strike)),
+        ("place", Box::new(|r| r.place = Some(place("520526")))),
+        (
+            "date",
+            Box::new(|r| r.date = Some("2025-03-05".parse().unwrap())),
+        ),
+        ("date_uncertain", Box::new(|r| r.date_uncertain = true)),
+        (
+            "date_end",
+            Box::new(|r| r.date_end = Some("2025-03-07".parse().unwrap())),
+        ),
+        ("keys", Box::new(|r| r.keys.push("other|mine".into()))),
+        (
+            "mechanism",
+            Box::new(|r| r.mechanism = Some("flood".into())),
+        ),
+        (
+            "grievance",
+            Box::new(|r| r.grievance = Some("wages".into())),
+        ),
+        ("dead value", Box::new(|r| r.claims[0].value = 4)),
+        ("dead disputed", Box::new(|r| r.claims[0].disputed = true)),
+        (
+            "dead qualifier",
+            Box::new(|r| r.claims[0].qualifier = Qualifier::AtLeast),
+        ),
+        (
+            "as_of",
+            Box::new(|r| r.as_of = Some("2025-03-08".parse().unwrap())),
+        ),
+    ];
+    for (what, change) in &read {
+        let mut b = base.clone();
+        change(&mut b);
+        assert_ne!(match_signature(&b), match_signature(&base), "{what}");
+    }
+}

@@ -9,6 +9,7 @@
 
 mod checkpointer;
 mod db;
+mod derived;
 mod duplicates;
 mod log;
 mod postgres;
@@ -16,6 +17,7 @@ mod review;
 mod sqlite;
 mod store;
 
+pub use derived::DerivedReport;
 pub use duplicates::LikelyDuplicate;
 pub use log::{Signer, VerifyReport};
 pub use recount_ledger::{Proof, SigningKey, VerifyingKey};
@@ -24,6 +26,7 @@ pub use recount_resolve::MATCH_THRESHOLD;
 pub use postgres::PgStore;
 pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
+pub use store::DERIVATION;
 
 use recount_model::{Document, Incident, IncidentType, Report};
 use std::collections::BTreeSet;
@@ -325,6 +328,18 @@ pub trait Store {
     /// Recomputes every log leaf from the row it covers and every checkpoint from the
     /// leaves; the report names each changed, removed, reordered or unlogged row.
     fn verify(&self, origin: &str, key: &VerifyingKey) -> Result<VerifyReport, StoreError>;
+
+    /// Recomputes the rows that are not leaves of the log from those that are: each
+    /// document's reports by extracting its archived original again with `extract`, each
+    /// incident from its reports and logged edits, and the review rows beside the log
+    /// (see `derived.rs`). Reads one consistent snapshot; writers are not held up.
+    fn verify_derived(&mut self, extract: &mut Extractor) -> Result<DerivedReport, StoreError>;
+
+    /// Signs a checkpoint with `signer` at the end of every write transaction that grew
+    /// the log, inside that transaction: every committed leaf is covered by a signed
+    /// checkpoint the moment it is committed, so `verify` can require the latest
+    /// checkpoint to cover the whole log.
+    fn sign_commits(&mut self, origin: &str, key: &SigningKey);
 
     /// Inclusion proofs, against the latest checkpoint, of the originals behind an
     /// incident (or of one document, by id or sha256).

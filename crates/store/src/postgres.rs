@@ -271,6 +271,23 @@ const MIGRATIONS: &[&str] = &[
         published TEXT NOT NULL
     );
     "#,
+    // 12: the derivation (the fingerprint of the code that extracts and builds, see the
+    // store's build script) that wrote a document's reports and an incident's row, so
+    // `recount verify` knows which rows this build can recompute; and each report's
+    // matching signature, with one representative report per signature of an incident
+    // (`rep`), so matching finds and compares an incident through one report of each
+    // kind rather than all (rows from before are all representatives until their
+    // incident is next rebuilt).
+    r#"
+    ALTER TABLE documents ADD COLUMN derivation TEXT;
+    ALTER TABLE incidents ADD COLUMN derivation TEXT;
+    ALTER TABLE reports ADD COLUMN signature TEXT;
+    ALTER TABLE reports ADD COLUMN rep INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX reports_incident_signature ON reports(incident, signature, rep);
+    CREATE INDEX reports_rep_block ON reports(block, kind, wide, day_start, day_end, incident)
+        WHERE rep = 1;
+    CREATE INDEX reports_rep_incident ON reports(incident, key) WHERE rep = 1;
+    "#,
 ];
 
 /// Write transactions between two looks at the tables' upkeep (about 10,000 documents
@@ -286,6 +303,8 @@ pub struct PgStore {
     /// Whether the server can be told to keep one plan per statement (PostgreSQL 12
     /// and later).
     generic_plans: bool,
+    /// Signs a checkpoint in every write transaction that grows the log (`sign_commits`).
+    pub(crate) signer: Option<crate::log::OwnedSigner>,
 }
 
 impl PgStore {
@@ -320,6 +339,7 @@ impl PgStore {
             database: row.text(0)?,
             writes: 0,
             generic_plans: row.int(1)? >= 120_000,
+            signer: None,
         };
         store.migrate()?;
         Ok(store)
@@ -390,6 +410,21 @@ impl PgStore {
         })
     }
 
+    /// Runs `f` over one consistent snapshot (a read-only repeatable-read transaction);
+    /// writers go on meanwhile.
+    pub(crate) fn snapshot<T>(
+        &mut self,
+        f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn.in_transaction(|db| {
+            db.write(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                &[],
+            )?;
+            f(db)
+        })
+    }
+
     fn reader(&self) -> PgClient<'_> {
         self.conn.reader()
     }
@@ -401,6 +436,7 @@ impl PgStore {
         f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let generic = self.generic_plans;
+        let signer = self.signer.clone();
         let out = self.conn.in_transaction(|db| {
             // The lock goes out as the transaction's first statement; the server takes it
             // before running the next.
@@ -414,7 +450,11 @@ impl PgStore {
             if generic {
                 db.write("SET LOCAL plan_cache_mode = force_generic_plan", &[])?;
             }
-            f(db)
+            let out = f(db)?;
+            if let Some(signer) = &signer {
+                signer.sign(db)?;
+            }
+            Ok(out)
         })?;
         self.writes += 1;
         // Early and then regularly: after 1, 2, 4, … 64 transactions, then every 64.

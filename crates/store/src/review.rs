@@ -14,7 +14,7 @@ use crate::store::{json_err, load_reports, rebuild};
 use crate::StoreError;
 use recount_model::{FigureKind, Flag, Incident, IncidentType, PartialDate, Place, Related};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One entry of an incident's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,11 +200,10 @@ impl ReviewState {
     /// in the order [`ReviewState::from_rows`] takes their results.
     pub(crate) fn queries(id: &str) -> [(&'static str, Vec<Value>); REVIEW_QUERIES] {
         [
-            // The edits in order, after one row (without a field) if the history has any
-            // entry.
+            // The history (its details, without a field), then the edits in order.
             (
-                "SELECT * FROM (SELECT 0 AS part, 0 AS n, NULL AS field, NULL AS value
-                                FROM incident_history WHERE incident = ?1 LIMIT 1) h
+                "SELECT 0 AS part, rowid AS n, NULL AS field, detail AS value
+                 FROM incident_history WHERE incident = ?1
                  UNION ALL
                  SELECT 1, rowid, field, value FROM incident_edits WHERE incident = ?1
                  ORDER BY 1, 2",
@@ -232,10 +231,21 @@ impl ReviewState {
             aliased: !aliases.is_empty(),
             ..ReviewState::default()
         };
+        // An edit applies only when a history row (a leaf of the log) recorded it: an
+        // edit row written behind the log's back changes nothing, and `verify` names it.
+        let mut recorded = BTreeSet::new();
         for r in edits {
             match r.opt_text(2)? {
-                Some(field) => state.edits.push((field, r.text(3)?)),
-                None => state.reviewed = true,
+                Some(field) if recorded.contains(&r.int(1)?) => {
+                    state.edits.push((field, r.text(3)?))
+                }
+                Some(_) => {}
+                None => {
+                    state.reviewed = true;
+                    if let Some(row) = edit_row_of(&r.text(3)?) {
+                        recorded.insert(row);
+                    }
+                }
             }
         }
         for r in links {
@@ -277,6 +287,14 @@ impl ReviewState {
         }
         Ok(())
     }
+}
+
+/// The `incident_edits` row an edit's history detail names, if it names one.
+pub(crate) fn edit_row_of(detail: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(detail)
+        .ok()?
+        .get("edit_row")?
+        .as_i64()
 }
 
 /// Records an action in an incident's history.

@@ -237,6 +237,23 @@ const MIGRATIONS: &[&str] = &[
         published TEXT NOT NULL
     );
     ",
+    // 12: the derivation (the fingerprint of the code that extracts and builds, see the
+    // store's build script) that wrote a document's reports and an incident's row, so
+    // `recount verify` knows which rows this build can recompute; and each report's
+    // matching signature, with one representative report per signature of an incident
+    // (`rep`), so matching finds and compares an incident through one report of each
+    // kind rather than all (rows from before are all representatives until their
+    // incident is next rebuilt).
+    "
+    ALTER TABLE documents ADD COLUMN derivation TEXT;
+    ALTER TABLE incidents ADD COLUMN derivation TEXT;
+    ALTER TABLE reports ADD COLUMN signature TEXT;
+    ALTER TABLE reports ADD COLUMN rep INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX reports_incident_signature ON reports(incident, signature, rep);
+    CREATE INDEX reports_rep_block ON reports(block, kind, wide, day_start, day_end, incident)
+        WHERE rep = 1;
+    CREATE INDEX reports_rep_incident ON reports(incident, key) WHERE rep = 1;
+    ",
 ];
 
 /// The embedded default store.
@@ -246,6 +263,8 @@ pub struct SqliteStore {
     /// in memory.
     path: Option<PathBuf>,
     checkpointer: Option<Checkpointer>,
+    /// Signs a checkpoint in every write transaction that grows the log (`sign_commits`).
+    pub(crate) signer: Option<crate::log::OwnedSigner>,
 }
 
 impl SqliteStore {
@@ -285,33 +304,45 @@ impl SqliteStore {
             conn,
             path: None,
             checkpointer: None,
+            signer: None,
         };
         store.migrate(path)?;
         Ok(store)
     }
 
     fn migrate(&mut self, path: &str) -> Result<(), StoreError> {
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew {
-                path: path.to_string(),
-                found: version,
-                known,
-            });
+        let current = |conn: &Connection| -> Result<i64, StoreError> {
+            let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if version > known {
+                return Err(StoreError::TooNew {
+                    path: path.to_string(),
+                    found: version,
+                    known,
+                });
+            }
+            Ok(version)
+        };
+        // Most opens find the schema up to date, and take no write lock to see it.
+        if current(&self.conn)? == known {
+            return Ok(());
         }
+        // Two first runs may open a new file at once: the migrations run under the write
+        // lock, taken before the version is read again, so the second waits for the
+        // first and then finds nothing left to do (instead of creating the tables twice).
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version = current(&tx)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             if i == 2 {
                 // A store made before the log: enter what it already holds, in order.
                 crate::log::enter_existing(&*tx)?;
             }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -336,9 +367,24 @@ impl SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&*tx)?;
+        if let Some(signer) = &self.signer {
+            signer.sign(&*tx)?;
+        }
         tx.commit()?;
         self.committed();
         Ok(out)
+    }
+
+    /// Runs `f` over one consistent snapshot of the database (a read transaction, rolled
+    /// back at the end); writers go on meanwhile.
+    pub(crate) fn snapshot<T>(
+        &mut self,
+        f: impl FnOnce(&dyn Db) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        f(&*tx)
     }
 
     /// After a commit: wakes the checkpoint thread, starting it on the first commit of a

@@ -14,6 +14,10 @@ use recount_model::{Document, FigureKind, Incident, IncidentType, Related, Repor
 use recount_resolve::{build, candidate_window, choose, incident_id, DocInfo, CANDIDATE_PAD_DAYS};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The fingerprint of the code and data that derive reports and incidents (the store's
+/// build script), recorded on every row they write.
+pub const DERIVATION: &str = env!("RECOUNT_DERIVATION");
+
 pub(crate) fn json_err(what: &str) -> impl FnOnce(serde_json::Error) -> StoreError + '_ {
     move |source| StoreError::Json {
         what: what.to_string(),
@@ -39,6 +43,15 @@ fn kind_group(kind: IncidentType) -> &'static str {
         IncidentType::Corruption | IncidentType::Enforcement => "corruption",
         k => k.as_str(),
     }
+}
+
+/// A report's matching signature as stored: the sha256 of
+/// [`recount_resolve::matching::match_signature`], shortened (a collision would only make
+/// two kinds of report stand for each other in matching).
+fn signature_of(r: &Report) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(recount_resolve::matching::match_signature(r).as_bytes());
+    hex::encode(&digest[..16])
 }
 
 /// Reports whose dates span more than this many days are `wide` (migration 9 writes the
@@ -84,11 +97,11 @@ fn candidates_query(r: &Report) -> Option<(String, Vec<Value>)> {
         ]);
         parts.push(
             "SELECT incident FROM reports
-             WHERE block = ?6 AND kind = ?1 AND wide = 0
+             WHERE rep = 1 AND block = ?6 AND kind = ?1 AND wide = 0
                AND day_start >= ?5 AND day_start <= ?3 AND day_end >= ?4
              UNION
              SELECT incident FROM reports
-             WHERE block = ?6 AND kind = ?1 AND wide = 1
+             WHERE rep = 1 AND block = ?6 AND kind = ?1 AND wide = 1
                AND day_start >= ?2 AND day_start <= ?3 AND day_end >= ?4"
                 .to_string(),
         );
@@ -117,12 +130,25 @@ fn candidates_query(r: &Report) -> Option<(String, Vec<Value>)> {
     if parts.is_empty() {
         return None;
     }
-    // The candidates' reports come back with them.
+    // The candidates' reports come back with them: the representatives (see
+    // [`refresh_representatives`]; the others would score the same, and every report a
+    // reviewer split out alone is one, so such an incident is seen to take no new report)
+    // and every report of the same document (two events of one document never merge).
+    // A report is compared with a few reports of an incident told a thousand times alike,
+    // not with all of them, and finds it through those few.
+    let doc = args.len() + 1;
+    args.push(Value::from(&r.doc));
     Some((
         format!(
             "WITH candidates AS ({})
              SELECT incident, body, pin FROM reports
-             WHERE incident IN (SELECT incident FROM candidates)
+             WHERE key IN (
+                 SELECT key FROM reports
+                 WHERE rep = 1 AND incident IN (SELECT incident FROM candidates)
+                 UNION
+                 SELECT key FROM reports
+                 WHERE document IN (SELECT rowid FROM documents WHERE doc_id = ?{doc})
+                   AND incident IN (SELECT incident FROM candidates))
              ORDER BY incident, key",
             parts.join(" UNION ")
         ),
@@ -159,7 +185,7 @@ fn candidates_from(rows: &[Row]) -> Result<Candidates, StoreError> {
 }
 
 /// The query for the reports of an incident (by key) with the documents they came from.
-fn reports_and_documents_sql(tx: &dyn Db) -> &'static str {
+pub(crate) fn reports_and_documents_sql(tx: &dyn Db) -> &'static str {
     // Each report's document by its row number: PostgreSQL, planning with stale
     // statistics during a bulk ingest, hashed the whole archive for a plain join, so there
     // the lookup is a lateral subquery it cannot flatten (the `LIMIT`).
@@ -176,7 +202,9 @@ fn reports_and_documents_sql(tx: &dyn Db) -> &'static str {
 
 /// The reports and the documents they came from (each once, in the order of its first
 /// report), from the rows of [`reports_and_documents_sql`].
-fn reports_and_documents(rows: &[Row]) -> Result<(Vec<Report>, Vec<DocInfo>), StoreError> {
+pub(crate) fn reports_and_documents(
+    rows: &[Row],
+) -> Result<(Vec<Report>, Vec<DocInfo>), StoreError> {
     let mut reports = Vec::with_capacity(rows.len());
     let mut docs: Vec<DocInfo> = Vec::new();
     for row in rows {
@@ -256,15 +284,24 @@ fn place_report_among(
     let days = report_days(r);
     let wide = days.is_some_and(|(first, last)| (last - first).num_days() > WIDE_DAYS as i64);
     let window = days.map(|(first, last)| (first.to_string(), last.to_string()));
+    let signature = signature_of(r);
+    // The first report of its signature in the incident represents it; a report split
+    // out alone always does.
+    let represents = is_new
+        || pin.is_some_and(|p| p.starts_with("alone:"))
+        || !tx.exists(
+            "SELECT 1 FROM reports WHERE incident = ?1 AND signature = ?2 AND rep = 1",
+            args![&incident, &signature],
+        )?;
     tx.write(
         "INSERT INTO reports(key, document, incident, kind, block, day_start, day_end, body, pin,
-                             wide)
+                             wide, signature, rep)
          VALUES (?1, (SELECT rowid FROM documents WHERE sha256 = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 ?10)
+                 ?10, ?11, ?12)
          ON CONFLICT (key) DO UPDATE SET document = excluded.document, incident = excluded.incident,
              kind = excluded.kind, block = excluded.block, day_start = excluded.day_start,
              day_end = excluded.day_end, body = excluded.body, pin = excluded.pin,
-             wide = excluded.wide",
+             wide = excluded.wide, signature = excluded.signature, rep = excluded.rep",
         args![
             &r.key,
             document,
@@ -275,11 +312,26 @@ fn place_report_among(
             window.as_ref().map(|w| w.1.clone()),
             serde_json::to_string(r).map_err(json_err("report"))?,
             pin,
-            i64::from(wide)
+            i64::from(wide),
+            &signature,
+            i64::from(represents)
         ],
     )?;
     // The report is new to the store (its document is, or re-extraction emptied the
-    // table), so it has no keys to replace; all of them go in one statement.
+    // table), so it has no keys to replace; all of them go in one statement. Only a
+    // representative's keys are indexed: the others have the same.
+    if represents {
+        index_keys(tx, r, window.as_ref())?;
+    }
+    Ok((incident, is_new, members))
+}
+
+/// Enters a report's name keys in `report_keys`, with its kind and days.
+fn index_keys(
+    tx: &dyn Db,
+    r: &Report,
+    window: Option<&(String, String)>,
+) -> Result<(), StoreError> {
     if !r.keys.is_empty() {
         let rows = (0..r.keys.len())
             .map(|i| format!("(?{}, ?1, ?2, ?3, ?4)", i + 5))
@@ -299,7 +351,62 @@ fn place_report_among(
             &args,
         )?;
     }
-    Ok((incident, is_new, members))
+    Ok(())
+}
+
+/// Keeps one representative report for each matching signature of an incident (and
+/// every report split out alone), after its reports changed: matching finds and
+/// compares an incident through its representatives only, and two reports of one
+/// signature score the same against any third. A signature that lost its
+/// representative (moved out, deleted) gets its smallest key; one with several (after a
+/// merge) keeps the smallest of them. Rows from before signatures were kept get theirs.
+fn refresh_representatives(tx: &dyn Db, id: &str, reports: &[Report]) -> Result<(), StoreError> {
+    let mut stored: BTreeMap<String, (bool, bool, Option<String>)> = BTreeMap::new();
+    for row in tx.query(
+        "SELECT key, rep, pin, signature FROM reports WHERE incident = ?1",
+        args![id],
+    )? {
+        let alone = row.opt_text(2)?.is_some_and(|p| p.starts_with("alone:"));
+        stored.insert(row.text(0)?, (row.int(1)? == 1, alone, row.opt_text(3)?));
+    }
+    // By signature: the reports (in key order), and whether each is a representative now.
+    let mut groups: BTreeMap<String, Vec<(&Report, bool, bool)>> = BTreeMap::new();
+    for r in reports {
+        let Some((rep, alone, signature)) = stored.get(&r.key) else {
+            continue;
+        };
+        let sig = signature.clone().unwrap_or_else(|| signature_of(r));
+        groups.entry(sig).or_default().push((r, *rep, *alone));
+    }
+    for (sig, members) in &groups {
+        let keep = members
+            .iter()
+            .find(|(_, rep, alone)| *rep && !*alone)
+            .or_else(|| members.iter().find(|(_, _, alone)| !*alone))
+            .map(|(r, _, _)| r.key.as_str());
+        for (r, rep, alone) in members {
+            let wanted = *alone || Some(r.key.as_str()) == keep;
+            let unsigned = stored.get(&r.key).is_some_and(|s| s.2.is_none());
+            if wanted == *rep && !unsigned {
+                continue;
+            }
+            tx.write(
+                "UPDATE reports SET rep = ?1, signature = ?2 WHERE key = ?3",
+                args![i64::from(wanted), sig, &r.key],
+            )?;
+            match (wanted, *rep) {
+                (true, false) => {
+                    let window = report_days(r).map(|(a, b)| (a.to_string(), b.to_string()));
+                    index_keys(tx, r, window.as_ref())?;
+                }
+                (false, true) => {
+                    tx.write("DELETE FROM report_keys WHERE report = ?1", args![&r.key])?
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Rebuilds one incident from its reports, renaming it when its canonical id moved
@@ -355,6 +462,7 @@ fn rebuild_as(
             ReviewState::read(tx, &canonical)?
         }
     };
+    refresh_representatives(tx, &canonical, &reports)?;
     let mut incident = build(&canonical, &reports, &docs, now);
     state.apply(&mut incident)?;
     // Rows read for a guess that turned out too small are not used: they are read again.
@@ -379,28 +487,81 @@ pub(crate) fn write_incident(tx: &dyn Db, inc: &Incident) -> Result<(), StoreErr
         }),
     }
     .map_err(json_err("incident"))?;
-    let loc = inc.location.as_ref();
+    let columns = IncidentColumns::of(inc);
     tx.write(
         "INSERT INTO incidents(id, kind, day_start, day_end, adcode, country, dead, updated_at, body,
-                               prefecture, province)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, substr(?5, 1, 4), substr(?5, 1, 2))
+                               prefecture, province, derivation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, substr(?5, 1, 4), substr(?5, 1, 2), ?10)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, day_start = excluded.day_start,
              day_end = excluded.day_end, adcode = excluded.adcode, country = excluded.country,
              dead = excluded.dead, updated_at = excluded.updated_at, body = excluded.body,
-             prefecture = excluded.prefecture, province = excluded.province",
+             prefecture = excluded.prefecture, province = excluded.province,
+             derivation = excluded.derivation",
         args![
             &inc.id,
-            inc.kind.as_str(),
-            inc.date.map(|d| d.first_day().to_string()),
-            inc.date_end.or(inc.date).map(|d| d.last_day().to_string()),
-            loc.and_then(|l| l.adcode.clone()),
-            loc.map(|l| l.country.clone()),
-            inc.best(FigureKind::Dead),
+            columns.kind,
+            columns.day_start,
+            columns.day_end,
+            columns.adcode,
+            columns.country,
+            columns.dead,
             inc.updated_at.clone().unwrap_or_default(),
-            body
+            body,
+            DERIVATION
         ],
     )?;
     Ok(())
+}
+
+/// The columns of an incident's row that listings filter and sort on, beside its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IncidentColumns {
+    pub kind: String,
+    pub day_start: Option<String>,
+    pub day_end: Option<String>,
+    pub adcode: Option<String>,
+    pub country: Option<String>,
+    pub dead: Option<i64>,
+}
+
+impl IncidentColumns {
+    /// What the row of `inc` holds.
+    pub(crate) fn of(inc: &Incident) -> Self {
+        let loc = inc.location.as_ref();
+        IncidentColumns {
+            kind: inc.kind.as_str().to_string(),
+            day_start: inc.date.map(|d| d.first_day().to_string()),
+            day_end: inc.date_end.or(inc.date).map(|d| d.last_day().to_string()),
+            adcode: loc.and_then(|l| l.adcode.clone()),
+            country: loc.map(|l| l.country.clone()),
+            dead: inc.best(FigureKind::Dead),
+        }
+    }
+
+    /// The columns where `self` (stored) and `other` (recomputed) differ: name, stored,
+    /// recomputed.
+    pub(crate) fn differences(&self, other: &Self) -> Vec<(&'static str, String, String)> {
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "empty".into());
+        let num = |v: &Option<i64>| v.map_or_else(|| "empty".into(), |n| n.to_string());
+        let mut out = Vec::new();
+        if self.kind != other.kind {
+            out.push(("kind", self.kind.clone(), other.kind.clone()));
+        }
+        for (name, a, b) in [
+            ("day_start", &self.day_start, &other.day_start),
+            ("day_end", &self.day_end, &other.day_end),
+            ("adcode", &self.adcode, &other.adcode),
+            ("country", &self.country, &other.country),
+        ] {
+            if a != b {
+                out.push((name, show(a), show(b)));
+            }
+        }
+        if self.dead != other.dead {
+            out.push(("dead", num(&self.dead), num(&other.dead)));
+        }
+        out
+    }
 }
 
 /// A document from the `DOC_COLUMNS` of a row, starting at column `at`.
@@ -677,28 +838,6 @@ struct Touched<'a> {
     created: bool,
     /// The reports the document placed there.
     placed: Vec<&'a Report>,
-    /// The reports it had, as the first placed report's candidates query found them.
-    members: Vec<Report>,
-}
-
-impl Touched<'_> {
-    /// A guess of the incident's [`Reach`] once rebuilt: the kind and place of its first
-    /// placed report, and the days of all its reports. Its reports are of one kind
-    /// group, and its date and place are chosen among theirs, so the guess mostly covers
-    /// the reach it will have; `None` when the first placed report has no code, no
-    /// report a date, or the kind can be connected to nothing.
-    fn reach(&self) -> Option<Reach> {
-        let first = self.placed.first()?;
-        let code = first.place.as_ref()?.adcode.as_deref()?;
-        let days = self
-            .placed
-            .iter()
-            .copied()
-            .chain(&self.members)
-            .filter_map(report_days);
-        let (from, to) = days.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
-        Reach::around(first.kind, code, from, to)
-    }
 }
 
 /// Archives a document and places its reports, inside the caller's transaction, whose
@@ -710,6 +849,7 @@ fn commit(
     stored: &mut BTreeSet<String>,
     (doc, bytes, reports): (&Document, &[u8], &[Report]),
     looked: Option<Looked>,
+    dirty: &mut BTreeSet<String>,
 ) -> Result<(CommitOutcome, Written), StoreError> {
     let now = now();
     if !stored.insert(doc.sha256.clone()) {
@@ -742,12 +882,11 @@ fn commit(
         } else {
             None
         };
-        let (incident, is_new, members) = place_report_among(tx, &doc.sha256, r, None, found)?;
+        let (incident, is_new, _) = place_report_among(tx, &doc.sha256, r, None, found)?;
         let entry = touched.entry(incident).or_insert_with(|| Touched {
             is_new,
             created: is_new,
             placed: Vec::new(),
-            members,
         });
         entry.is_new &= is_new;
         entry.placed.push(r);
@@ -759,18 +898,29 @@ fn commit(
     };
     for (id, touched) in touched {
         let is_new = touched.is_new;
-        // Only a rebuild uses the guess.
-        let near = (!touched.created).then(|| touched.reach()).flatten();
+        // An incident that existed before this document is rebuilt once, when the run
+        // ends: a run of many reports of one event then reads and writes it once, not
+        // once a report. Nothing before then reads its row to decide (matching reads
+        // reports; links are set again, both ways, when it is rebuilt).
+        if !touched.created {
+            dirty.insert(id.clone());
+            if let [r] = reports {
+                written = Written::One {
+                    report: Footprint::of(r),
+                    incidents: vec![id],
+                    prefectures: Vec::new(),
+                };
+            }
+            outcome.updated_incidents += 1;
+            continue;
+        }
         // Any new id is fresh: the smallest key of the incident's reports is one this
         // document brought.
-        let built = match touched.created {
-            true => build_created(tx, &id, touched.placed, &source, &now, ahead.take())?,
-            false => None,
-        };
+        let built = build_created(tx, &id, touched.placed, &source, &now, ahead.take())?;
         let (ids, incident) = match built {
             Some(incident) => (vec![id], Some(incident)),
             None => {
-                let incident = rebuild_as(tx, &id, &now, true, near.as_ref())?;
+                let incident = rebuild_as(tx, &id, &now, true, None)?;
                 let renamed = incident.as_ref().map(|inc| inc.id.clone());
                 (std::iter::once(id).chain(renamed).collect(), incident)
             }
@@ -860,14 +1010,15 @@ fn archive(
                 Value::from(doc.size),
                 Value::from(doc.modified.map(|p| p.to_string())),
                 Value::from(bytes),
+                Value::from(DERIVATION),
             ]
         })
         .collect();
     crate::db::insert_rows(
         tx,
         "INSERT INTO documents(doc_id, sha256, media_type, fetched_at, published, source, lang,
-                               title, url, size, modified, body) VALUES",
-        12,
+                               title, url, size, modified, body, derivation) VALUES",
+        13,
         &rows,
         DOCUMENTS_PER_STATEMENT,
     )
@@ -890,6 +1041,8 @@ pub(crate) fn commit_all(
     // writes, and what this one changed.
     let mut ahead: Option<LookAhead> = None;
     let mut written = Written::None;
+    // Incidents that existed before a document joined them, rebuilt at the end.
+    let mut dirty = BTreeSet::new();
     for (i, &(doc, bytes, reports)) in docs.iter().enumerate() {
         let looked = match ahead.take() {
             Some(sent) => sent.receive(tx, &written)?,
@@ -900,9 +1053,20 @@ pub(crate) fn commit_all(
                 ahead = Some(LookAhead::send(tx, r, &doc_info(next), &now())?);
             }
         }
-        let (outcome, changed) = commit(tx, &mut log, &mut stored, (doc, bytes, reports), looked)?;
+        let (outcome, changed) = commit(
+            tx,
+            &mut log,
+            &mut stored,
+            (doc, bytes, reports),
+            looked,
+            &mut dirty,
+        )?;
         outcomes.push(outcome);
         written = changed;
+    }
+    let now = now();
+    for id in &dirty {
+        rebuild_as(tx, id, &now, false, None)?;
     }
     log.finish(tx)?;
     Ok(outcomes)
@@ -1162,7 +1326,13 @@ pub(crate) fn reextract(
             let body = row.blob(12)?;
             outcome.documents += 1;
             match extract(&doc, &body) {
-                Ok(reports) => plan.push((doc.sha256, reports)),
+                Ok(reports) => {
+                    tx.write(
+                        "UPDATE documents SET derivation = ?1 WHERE rowid = ?2",
+                        args![DERIVATION, rowid],
+                    )?;
+                    plan.push((doc.sha256, reports))
+                }
                 Err(e) => {
                     let mut old = Vec::new();
                     for b in tx.query(
@@ -1231,6 +1401,10 @@ pub(crate) fn redate(
              ON CONFLICT(sha256) DO UPDATE SET published = excluded.published",
             args![doc.sha256.clone(), published.to_string()],
         )?;
+        tx.execute(
+            "UPDATE documents SET derivation = ?1 WHERE rowid = ?2",
+            args![DERIVATION, rowid],
+        )?;
         let mut pins: BTreeMap<String, String> = BTreeMap::new();
         let mut touched: BTreeSet<String> = BTreeSet::new();
         for r in tx.query(
@@ -1275,6 +1449,11 @@ pub(crate) fn redate(
         }
         for id in &supports {
             crate::review::record(tx, id, who, "redate", detail.clone(), reason)?;
+        }
+        // The record now holds a reviewer's action: built again, it says so (as the
+        // next rebuild would, and as `verify` recomputes it).
+        for id in supports.iter().filter(|s| !s.starts_with("document:")) {
+            rebuild(tx, id, &now)?;
         }
         now_in.extend(supports.into_iter().filter(|s| !s.starts_with("document:")));
         outcome.documents += 1;
@@ -1812,6 +1991,18 @@ macro_rules! impl_store {
                 key: &$crate::VerifyingKey,
             ) -> Result<$crate::VerifyReport, $crate::StoreError> {
                 $crate::store::verify(&self.reader(), origin, key)
+            }
+            fn verify_derived(
+                &mut self,
+                extract: &mut $crate::Extractor,
+            ) -> Result<$crate::DerivedReport, $crate::StoreError> {
+                self.snapshot(|db| $crate::derived::verify(db, extract))
+            }
+            fn sign_commits(&mut self, origin: &str, key: &$crate::SigningKey) {
+                self.signer = Some($crate::log::OwnedSigner {
+                    origin: origin.to_string(),
+                    key: key.clone(),
+                });
             }
             fn proofs(
                 &self,

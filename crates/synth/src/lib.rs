@@ -306,6 +306,42 @@ impl Iterator for Corpus {
     }
 }
 
+/// `reports` tellings of one accident, as a story followed for days is told: first
+/// reports, the other language's, revised tolls, in turn (each its own document, with
+/// its own words around the lead), and the truth of that one event. For the benchmark
+/// of a run in which every report joins the same incident.
+pub fn one_event(reports: usize, seed: u64) -> (Vec<Report>, Truth) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let county = counties()
+        .choose(&mut rng)
+        .expect("the gazetteer has counties")
+        .clone();
+    let date = NaiveDate::from_ymd_opt(2025, 6, 10).expect("a valid date");
+    let event = text::Event::new(&mut rng, Kind::Accident, date, county);
+    let key = "synth-one-event".to_string();
+    let tellings = [
+        text::Telling::First,
+        text::Telling::OtherLanguage,
+        text::Telling::Revised,
+    ];
+    let out: Vec<Report> = (0..reports)
+        .map(|i| event.write(&mut rng, tellings[i % tellings.len()], &key, i))
+        .collect();
+    let mut dead_claims = vec![event.dead_first, event.dead_final];
+    dead_claims.sort_unstable();
+    dead_claims.dedup();
+    let truth = Truth {
+        key,
+        kind: Kind::Accident,
+        date,
+        adcode: event.county.adcode.clone(),
+        dead: Some(event.dead_final),
+        dead_claims,
+        docs: out.iter().map(|r| r.id.clone()).collect(),
+    };
+    (out, truth)
+}
+
 /// Incidents without reports, for the listing and search benchmark (`recount bench
 /// search`): each is an event as the report generator makes it (a county of the
 /// gazetteer, an invented firm in Chinese with its pinyin English name, a type in the same
