@@ -282,6 +282,9 @@ fn index_dir(base: &std::path::Path, flag: Option<&std::path::Path>) -> PathBuf 
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A stored incident the store cannot read is left out of every listing; the user
+    // hears of it here, once per id.
+    recount_store::on_unreadable(|row| eprintln!("warning: {row}"));
     match run(cli) {
         Ok(code) => code,
         // A reader that stopped early (`recount export | head`) is not a failure.

@@ -15,6 +15,7 @@ mod postgres;
 mod review;
 mod sqlite;
 mod store;
+mod unreadable;
 
 pub use duplicates::LikelyDuplicate;
 pub use log::{Signer, VerifyReport};
@@ -24,6 +25,7 @@ pub use recount_resolve::MATCH_THRESHOLD;
 pub use postgres::PgStore;
 pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
+pub use unreadable::{on_unreadable, Unreadable};
 
 use recount_model::{Document, Incident, IncidentType, Report};
 use std::collections::BTreeSet;
