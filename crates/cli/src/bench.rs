@@ -52,6 +52,7 @@ pub fn run(
     what: &BenchWhat,
     open: &dyn Fn() -> Result<Box<dyn Store + Send>>,
     index: &Path,
+    own: &recount_sources::OwnFiles,
 ) -> Result<()> {
     match what {
         BenchWhat::Search(args) => search(open()?.as_mut(), index, args),
@@ -64,7 +65,7 @@ pub fn run(
             true => generate_one_event(*reports, *seed, out),
             false => generate(*reports, *seed, out),
         },
-        BenchWhat::Ingest(args) => ingest(open()?.as_mut(), args),
+        BenchWhat::Ingest(args) => ingest(open()?.as_mut(), args, own),
         BenchWhat::Places { input } => match input {
             Some(path) => {
                 let file =
@@ -219,10 +220,11 @@ pub struct IngestArgs {
     queries: usize,
 }
 
-fn ingest(store: &mut dyn Store, args: &IngestArgs) -> Result<()> {
+fn ingest(store: &mut dyn Store, args: &IngestArgs, own: &recount_sources::OwnFiles) -> Result<()> {
     let before = store.counts()?;
-    let files = recount_sources::discover(&args.paths);
     let ingest_args = crate::ingest::IngestArgs::for_paths(args.paths.clone());
+    let files =
+        recount_sources::discover(&args.paths, &crate::ingest::discovery(&ingest_args, own)).files;
     let every = args.every.max(1);
     let start = Instant::now();
     let mut done = 0usize;

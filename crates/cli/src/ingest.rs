@@ -5,7 +5,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use recount_extract::{extract, Input};
 use recount_fetch::{Client, Fetched, Validators};
 use recount_model::{Document, PartialDate};
-use recount_sources::{discover, is_feed, parse_feed, read, FeedEntry, Format, Item, Meta};
+use recount_sources::{
+    discover, is_feed, parse_feed, private_key, read, Discovered, FeedEntry, Format, Item, Meta,
+    Options, OwnFiles, FEED_HEAD,
+};
 use recount_store::{CommitOutcome, Pending, Store};
 use recount_text::{decode, html};
 use sha2::{Digest, Sha256};
@@ -34,6 +37,15 @@ pub struct IngestArgs {
     /// Largest document accepted, in bytes.
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     max_bytes: u64,
+    /// Read files of any extension as documents (unlisted ones as plain text); without it
+    /// only .txt, .md, .html/.htm, .json/.jsonl and feeds are read. Private keys and
+    /// recount's own files are refused still.
+    #[arg(long)]
+    any_extension: bool,
+    /// Follow symbolic links, given as arguments or found in folders (refused and
+    /// skipped without it).
+    #[arg(long)]
+    follow_links: bool,
     #[command(flatten)]
     pub fetch: FetchArgs,
 }
@@ -95,6 +107,8 @@ impl IngestArgs {
             source: None,
             lang: None,
             max_bytes: 10 * 1024 * 1024,
+            any_extension: false,
+            follow_links: false,
             fetch: FetchArgs {
                 allow_private: false,
                 allow_addresses: Vec::new(),
@@ -175,12 +189,20 @@ impl Pipeline<'_> {
     /// Extracts and commits one item; counts it. True when it is stored (new or duplicate).
     pub fn item(&mut self, item: &Item) -> bool {
         let mut failure = None;
-        let t = ingest_items(&mut *self.store, std::iter::once(Ok(item.clone())), |e| {
-            if let Event::Failed(msg) = e {
-                failure = Some(msg.to_string());
-            }
-        });
+        let mut warnings = Vec::new();
+        let t = ingest_items(
+            &mut *self.store,
+            std::iter::once(Ok(item.clone())),
+            |e| match e {
+                Event::Failed(msg) => failure = Some(msg.to_string()),
+                Event::Warned(msg) => warnings.push(msg.to_string()),
+                Event::Committed | Event::Duplicate => {}
+            },
+        );
         self.tally.add(&t);
+        for w in &warnings {
+            self.warn(w);
+        }
         match failure {
             Some(msg) => {
                 self.error(&msg);
@@ -320,25 +342,119 @@ fn is_url(input: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// What a discovered file is read as.
+#[derive(Debug, PartialEq, Eq)]
+enum FileKind {
+    Feed,
+    Document,
+    /// An `.xml` that is not a feed: a document only with `--any-extension`.
+    OtherXml,
+}
+
 /// A feed file: `.rss`/`.atom` by name, `.xml`/`.json` when the content is a feed.
-fn feed_file(path: &Path) -> bool {
+fn file_kind(path: &Path) -> FileKind {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
+    let sniffed = || {
+        let mut head = Vec::with_capacity(FEED_HEAD);
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, FEED_HEAD as u64), &mut head)
+            })
+            .is_ok_and(|_| is_feed(&head))
+    };
     match ext.as_deref() {
-        Some("rss" | "atom") => true,
-        Some("xml" | "json") => {
-            let mut head = [0u8; 1024];
-            std::fs::File::open(path)
-                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-                .is_ok_and(|n| is_feed(&head[..n]))
-        }
-        _ => false,
+        Some("rss" | "atom") => FileKind::Feed,
+        Some("json") if sniffed() => FileKind::Feed,
+        Some("xml") if sniffed() => FileKind::Feed,
+        Some("xml") => FileKind::OtherXml,
+        _ => FileKind::Document,
     }
 }
 
-pub fn run(store: &mut dyn Store, args: &IngestArgs) -> Result<ExitCode> {
+/// Up to three names of `paths`, and how many more.
+fn some_names(paths: &[PathBuf]) -> String {
+    let mut names: Vec<String> = paths
+        .iter()
+        .take(3)
+        .map(|p| p.display().to_string())
+        .collect();
+    if paths.len() > 3 {
+        names.push(format!("and {} more", paths.len() - 3));
+    }
+    names.join(", ")
+}
+
+/// One `note:` line per kind of file left out of the folders, with a few names each, so
+/// that nothing is skipped unsaid and a large folder does not flood the terminal.
+fn skipped_notes(found: &Discovered, other_xml: &[PathBuf]) -> Vec<String> {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let mut notes = Vec::new();
+    let unlisted: Vec<PathBuf> = found.unlisted.iter().chain(other_xml).cloned().collect();
+    if !unlisted.is_empty() {
+        notes.push(format!(
+            "skipped {} ({}): pass --any-extension to read them as text",
+            plural(
+                unlisted.len(),
+                "file of an unlisted type or an .xml that is not a feed",
+                "files of unlisted types or .xml that are not feeds"
+            ),
+            some_names(&unlisted)
+        ));
+    }
+    if !found.links.is_empty() {
+        notes.push(format!(
+            "skipped {} ({}): pass --follow-links to follow them",
+            plural(found.links.len(), "symbolic link", "symbolic links"),
+            some_names(&found.links)
+        ));
+    }
+    if !found.own.is_empty() {
+        // A handful at most (the database, its journals, the key, the index): all named.
+        let names: Vec<String> = found.own.iter().map(|p| p.display().to_string()).collect();
+        notes.push(format!(
+            "skipped recount's own files ({}): the database, its journals, its key and its search index are never ingested",
+            names.join(", ")
+        ));
+    }
+    if !found.special.is_empty() {
+        notes.push(format!(
+            "skipped {} ({})",
+            plural(
+                found.special.len(),
+                "entry that is not a regular file (a broken link, a pipe, a socket or a device)",
+                "entries that are not regular files (broken links, pipes, sockets or devices)"
+            ),
+            some_names(&found.special)
+        ));
+    }
+    notes
+}
+
+/// The options of discovery that `args` ask for, with recount's own files left out.
+pub fn discovery(args: &IngestArgs, own: &OwnFiles) -> Options {
+    Options {
+        follow_links: args.follow_links,
+        any_extension: args.any_extension,
+        own: own.clone(),
+    }
+}
+
+/// `recount ingest`. `own` are the files of recount's own that no path may ingest.
+pub fn run(store: &mut dyn Store, args: &IngestArgs, own: &OwnFiles) -> Result<ExitCode> {
+    if let Some(p) = &args.published {
+        if parse_published(p).is_none() {
+            anyhow::bail!("--published {p}: not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+        }
+    }
     let defaults = Meta {
         published: args.published.clone(),
         source: args.source.clone(),
@@ -351,14 +467,25 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> Result<ExitCode> {
         .iter()
         .partition(|p| p.to_str().is_some_and(is_url));
     let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
-    let discovered = if paths.is_empty() {
-        Vec::new()
+    let mut discovered = if paths.is_empty() {
+        Discovered::default()
     } else {
-        discover(&paths)
+        discover(&paths, &discovery(args, own))
     };
-    let (feeds, files): (Vec<_>, Vec<_>) = discovered
-        .into_iter()
-        .partition(|f| f.as_ref().is_ok_and(|p| feed_file(p)));
+    let (mut feeds, mut files, mut other_xml) = (Vec::new(), Vec::new(), Vec::new());
+    for found in std::mem::take(&mut discovered.files) {
+        match found {
+            Ok(p) => match file_kind(&p) {
+                FileKind::Feed => feeds.push(p),
+                FileKind::OtherXml if !args.any_extension => other_xml.push(p),
+                FileKind::OtherXml | FileKind::Document => files.push(Ok(p)),
+            },
+            Err(e) => files.push(Err(e)),
+        }
+    }
+    for note in skipped_notes(&discovered, &other_xml) {
+        eprintln!("note: {note}");
+    }
     let bar = ProgressBar::new((files.len() + feeds.len() + urls.len()) as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} inputs {elapsed} {msg}")
@@ -379,7 +506,7 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> Result<ExitCode> {
         stop: &never,
         bar: Some(bar.clone()),
     };
-    for path in feeds.into_iter().flatten() {
+    for path in feeds {
         bar.inc(1);
         match read_bounded(&path, args.max_bytes) {
             Ok(bytes) => {
@@ -413,7 +540,15 @@ fn read_bounded(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
             path.display()
         ));
     }
-    std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    match private_key(&bytes) {
+        Some(kind) => Err(recount_sources::SourceError::PrivateKey {
+            path: path.to_path_buf(),
+            kind,
+        }
+        .to_string()),
+        None => Ok(bytes),
+    }
 }
 
 /// Every item of the files found, in order; a file that cannot be read is one failed item.
@@ -454,11 +589,12 @@ pub enum Event<'a> {
     Warned(&'a str),
 }
 
-/// A document read and extracted, ready to commit.
+/// A document read and extracted, ready to commit, with the warnings to give once it is.
 struct Prepared {
     doc: Document,
     bytes: Vec<u8>,
     reports: Vec<recount_model::Report>,
+    warnings: Vec<String>,
 }
 
 /// Where one item stands between reading and committing.
@@ -714,6 +850,9 @@ fn settle(
                     tally.incidents_new += outcome.new_incidents;
                     tally.incidents_updated += outcome.updated_incidents;
                     on_item(Event::Committed);
+                    for msg in &p.warnings {
+                        on_item(Event::Warned(msg));
+                    }
                     if let Some(msg) = undated_warning(&p.doc, &p.reports) {
                         on_item(Event::Warned(&msg));
                     }
@@ -734,10 +873,12 @@ fn settle(
     }
 }
 
-/// Text and metadata read out of an item.
+/// Text and metadata read out of an item, and what the user should know about reading
+/// it (invalid sequences replaced, a page's date that is no date).
 struct Readable {
     text: String,
     meta: Meta,
+    warnings: Vec<String>,
 }
 
 fn readable(item: &Item) -> Result<Readable, String> {
@@ -745,19 +886,34 @@ fn readable(item: &Item) -> Result<Readable, String> {
         return Ok(Readable {
             text: text.clone(),
             meta: item.meta.clone(),
+            warnings: Vec::new(),
         });
     }
+    let declared = match item.format {
+        Format::Html => decode::sniff_html_charset(&item.bytes),
+        _ => None,
+    };
+    let decoded = decode::decode(&item.bytes, declared.as_deref()).map_err(|e| e.to_string())?;
+    let mut warnings: Vec<String> = decoded.warning().into_iter().collect();
     match item.format {
         Format::Html => {
-            let declared = decode::sniff_html_charset(&item.bytes);
-            let decoded =
-                decode::decode(&item.bytes, declared.as_deref()).map_err(|e| e.to_string())?;
             let page = html::extract(&decoded.text);
             if page.text.trim().is_empty() {
                 return Err("the page has no readable text".into());
             }
+            // A page's own date that is no date is left out, and said so; a sidecar's or
+            // a flag's would have been refused before.
+            let published = page.published.filter(|p| {
+                let date = parse_published(p).is_some();
+                if !date && item.meta.published.is_none() {
+                    warnings.push(format!(
+                        "the page's publication date {p:?} (a meta tag) is not a date; the document is read as undated"
+                    ));
+                }
+                date
+            });
             let meta = item.meta.clone().or(&Meta {
-                published: page.published,
+                published,
                 source: None,
                 lang: page.lang,
                 title: page.title,
@@ -766,22 +922,19 @@ fn readable(item: &Item) -> Result<Readable, String> {
             Ok(Readable {
                 text: page.text,
                 meta,
+                warnings,
             })
         }
-        Format::Markdown => {
-            let decoded = decode::decode(&item.bytes, None).map_err(|e| e.to_string())?;
-            Ok(Readable {
-                text: strip_markdown(&decoded.text),
-                meta: item.meta.clone(),
-            })
-        }
-        Format::Text | Format::Record => {
-            let decoded = decode::decode(&item.bytes, None).map_err(|e| e.to_string())?;
-            Ok(Readable {
-                text: decoded.text,
-                meta: item.meta.clone(),
-            })
-        }
+        Format::Markdown => Ok(Readable {
+            text: strip_markdown(&decoded.text),
+            meta: item.meta.clone(),
+            warnings,
+        }),
+        Format::Text | Format::Record => Ok(Readable {
+            text: decoded.text,
+            meta: item.meta.clone(),
+            warnings,
+        }),
     }
 }
 
@@ -798,18 +951,14 @@ fn strip_markdown(text: &str) -> String {
         .join("\n")
 }
 
-/// A publication date as sources write it: 2024-03-09, 2024/03/09, 2024-03-09T08:00:00+08:00.
+/// A publication date as sources write it: 2024-03-09, 2024/03/09, 2024-03,
+/// 2024-03-09T08:00:00+08:00 (see [`recount_sources::parse_published`]).
 pub fn parse_published(s: &str) -> Option<PartialDate> {
-    let head: String = s.trim().chars().take(10).collect();
-    let norm = head.replace(['/', '.'], "-");
-    let mut parts = norm.split('-');
-    let y: i32 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let d: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    match (m, d) {
-        (0, _) => Some(PartialDate::year(y)),
-        (m, 0) => PartialDate::month(y, m),
-        (m, d) => PartialDate::day(y, m, d),
+    let p = recount_sources::parse_published(s)?;
+    match (p.month, p.day) {
+        (None, _) => Some(PartialDate::year(p.year)),
+        (Some(m), None) => PartialDate::month(p.year, m),
+        (Some(m), Some(d)) => PartialDate::day(p.year, m, d),
     }
 }
 
@@ -836,6 +985,9 @@ pub fn explain_file(path: &std::path::Path, published: Option<&str>) -> anyhow::
                 continue;
             }
         };
+        for w in &r.warnings {
+            eprintln!("warning: {}: {w}", item.origin);
+        }
         let date = match published {
             Some(p) => Some(
                 parse_published(p)
@@ -957,7 +1109,12 @@ pub fn fallback_of(doc: &Document) -> Option<(chrono::NaiveDate, &'static str)> 
 /// Reads one item and extracts its reports: the work the extraction threads do.
 fn prepare(item: Item, sha256: String) -> Result<Prepared, String> {
     let r = readable(&item)?;
-    let published = r.meta.published.as_deref().and_then(parse_published);
+    let published = match r.meta.published.as_deref() {
+        Some(p) => Some(parse_published(p).ok_or_else(|| {
+            format!("\"published\": {p:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        })?),
+        None => None,
+    };
     let doc = Document {
         id: item.doc_id.clone(),
         sha256,
@@ -976,6 +1133,11 @@ fn prepare(item: Item, sha256: String) -> Result<Prepared, String> {
         doc,
         bytes: item.bytes,
         reports,
+        warnings: r
+            .warnings
+            .into_iter()
+            .map(|w| format!("{}: {w}", item.origin))
+            .collect(),
     })
 }
 

@@ -18,6 +18,7 @@ mod watch;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use recount_sources::OwnFiles;
 use recount_store::{PgStore, SqliteStore, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -274,6 +275,23 @@ impl Database {
     }
 }
 
+/// recount's own files, which no ingest may take whatever the path or flag: the SQLite
+/// database with its journals, the signing key and the search index.
+fn own_files(database: &Database, key: &std::path::Path, index: &std::path::Path) -> OwnFiles {
+    let mut own = OwnFiles::default();
+    if let Database::Sqlite(db) = database {
+        own.file(db, "the database");
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut journal = db.as_os_str().to_owned();
+            journal.push(suffix);
+            own.file(std::path::Path::new(&journal), "a journal of the database");
+        }
+    }
+    own.file(key, "the log's signing key");
+    own.folder(index, "the search index");
+    own
+}
+
 /// The search index's directory: `--index`, else beside what the key derives from.
 fn index_dir(base: &std::path::Path, flag: Option<&std::path::Path>) -> PathBuf {
     match flag {
@@ -288,6 +306,9 @@ fn index_dir(base: &std::path::Path, flag: Option<&std::path::Path>) -> PathBuf 
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A stored incident the store cannot read is left out of every listing; the user
+    // hears of it here, once per id.
+    recount_store::on_unreadable(|row| eprintln!("warning: {row}"));
     match run(cli) {
         Ok(code) => code,
         // A reader that stopped early (`recount export | head`) is not a failure.
@@ -325,7 +346,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // The key exists before the first commit, so a store is never without the key
             // that signs its log, however early an ingest is killed.
             let (mut store, keys) = open_signed()?;
-            let code = ingest::run(store.as_mut(), &args)?;
+            let own = own_files(&database, &ledger::key_path(&base, key_flag), &index);
+            let code = ingest::run(store.as_mut(), &args, &own)?;
             // Publish what was archived: a signed checkpoint over the grown log.
             ledger::checkpoint_after_write(store.as_mut(), &keys)?;
             search::after_write(store.as_ref(), &index);
@@ -488,7 +510,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Production { what } => stats::production(open()?.as_mut(), &what),
-        Command::Bench { what } => bench::run(&what, &open, &index).map(|()| ExitCode::SUCCESS),
+        Command::Bench { what } => {
+            let own = own_files(&database, &ledger::key_path(&base, key_flag), &index);
+            bench::run(&what, &open, &index, &own).map(|()| ExitCode::SUCCESS)
+        }
     }
 }
 

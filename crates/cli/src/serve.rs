@@ -21,6 +21,10 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Longest a client may take to send a request's line and headers, in seconds (an
+    /// idle kept-alive connection is closed after as long).
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub header_timeout: u64,
 }
 
 #[derive(clap::Subcommand)]
@@ -69,6 +73,7 @@ pub fn serve(
             signer: Some((keys.origin, keys.key)),
             max_body: args.max_body,
             timeout: Duration::from_secs(args.timeout),
+            header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         },
     )
     .with_search(

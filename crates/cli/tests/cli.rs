@@ -62,7 +62,7 @@ fn bad_files_fail_alone_and_set_the_exit_status() {
     std::fs::create_dir(&input).unwrap();
     std::fs::write(input.join("empty.txt"), b"").unwrap();
     std::fs::write(
-        input.join("blob.bin"),
+        input.join("blob.txt"),
         [0x7f, b'E', b'L', b'F', 0, 1, 2, 3, 0, 0],
     )
     .unwrap();
@@ -82,7 +82,7 @@ fn bad_files_fail_alone_and_set_the_exit_status() {
         .any(|l| l.contains("empty.txt") && l.contains("empty")));
     assert!(lines
         .iter()
-        .any(|l| l.contains("blob.bin") && l.contains("binary")));
+        .any(|l| l.contains("blob.txt") && l.contains("binary")));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains("documents: 1 new, 0 duplicate, 2 failed"),

@@ -19,30 +19,73 @@ pub struct FeedEntry {
     pub summary_only: bool,
 }
 
+/// How much of the start of a document [`is_feed`] reads: room for a DOCTYPE with an
+/// internal subset before the root.
+pub const FEED_HEAD: usize = 16 * 1024;
+
 /// True when the bytes look like a feed: an XML document whose root is `rss`, `feed`
-/// or `rdf:RDF`, or a JSON Feed. Reads only the first 1 KB.
+/// or `rdf:RDF` (after any declaration, comments, processing instructions and DOCTYPE,
+/// internal subset included), or a JSON Feed. Reads only the first [`FEED_HEAD`] bytes.
 pub fn is_feed(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
+    let head = &bytes[..bytes.len().min(FEED_HEAD)];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start();
     if t.starts_with('{') {
         return t.contains("jsonfeed.org/version");
     }
-    if !t.starts_with('<') {
+    let Some(root) = after_prolog(t) else {
         return false;
-    }
-    // Skip the declaration, comments and processing instructions before the root.
-    let mut rest = t;
-    while let Some(after) = rest.strip_prefix("<?").or_else(|| rest.strip_prefix("<!")) {
-        match after.find('>') {
-            Some(end) => rest = after[end + 1..].trim_start(),
-            None => return false,
-        }
-    }
+    };
     ["<rss", "<feed", "<rdf:RDF"]
         .iter()
-        .any(|root| rest.starts_with(root))
+        .any(|name| root.starts_with(name))
+}
+
+/// The text from the root element on: the XML declaration, processing instructions,
+/// comments and the DOCTYPE skipped. `None` when one of them does not end in `text`.
+fn after_prolog(text: &str) -> Option<&str> {
+    let mut rest = text.trim_start();
+    loop {
+        let next = if let Some(after) = rest.strip_prefix("<?") {
+            &after[after.find("?>")? + 2..]
+        } else if let Some(after) = rest.strip_prefix("<!--") {
+            &after[after.find("-->")? + 3..]
+        } else if rest.starts_with("<!") {
+            after_declaration(rest)?
+        } else {
+            return Some(rest);
+        };
+        rest = next.trim_start();
+    }
+}
+
+/// The text after a `<!DOCTYPE …>` (or other `<!…>`) declaration. Its internal subset, in
+/// brackets, may hold `>` in entity and element declarations, quoted strings and comments.
+fn after_declaration(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let (mut i, mut depth, mut quote) = (2, 0usize, None::<u8>);
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if bytes[i..].starts_with(b"<!--") => {
+                let end = text[i + 4..].find("-->")?;
+                i += 4 + end + 3;
+                continue;
+            }
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b'>' if depth == 0 => return Some(&text[i + 1..]),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Parses a feed into its entries. `origin` names the feed in messages; `defaults`
@@ -223,6 +266,9 @@ mod tests {
         ));
         assert!(is_feed(b"<rdf:RDF xmlns:rdf='x'>"));
         assert!(!is_feed(b"<!DOCTYPE html><html><body>hi</body></html>"));
+        assert!(!is_feed(
+            b"<?xml version='1.0'?><!DOCTYPE note [<!ENTITY a 'rss'>]><note/>"
+        ));
         assert!(!is_feed(b"{\"id\": \"x\", \"text\": \"y\"}"));
         assert!(!is_feed(b"plain words"));
     }
@@ -256,5 +302,87 @@ mod tests {
             err.to_string().starts_with("broken.xml: not a valid feed"),
             "{err}"
         );
+    }
+
+    /// An RSS 2.0 feed with `doctype` between the declaration and the root.
+    fn with_doctype(doctype: &str, description: &str) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{doctype}\n<rss version=\"2.0\"><channel>\
+             <title>Wire</title><item><title>Roof fall</title><link>https://d.example/1</link>\
+             <pubDate>Mon, 09 Mar 2026 08:00:00 +0800</pubDate>\
+             <description>{description}</description></item></channel></rss>"
+        )
+    }
+
+    #[test]
+    fn a_doctype_of_any_form_does_not_hide_the_feed() {
+        for doctype in [
+            "<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" \"http://my.netscape.com/publish/formats/rss-0.91.dtd\">",
+            "<!DOCTYPE rss>",
+            "<!DOCTYPE rss [<!ENTITY mine \"a coal mine\"> <!ELEMENT rss ANY>]>",
+            "<!-- a comment > with a bracket --><!DOCTYPE rss [\n<!-- don't > stop here -->\n<!ATTLIST rss version CDATA \"2.0\">\n]>",
+        ] {
+            let feed = with_doctype(doctype, "Three miners were trapped.");
+            assert!(is_feed(feed.as_bytes()), "{doctype}");
+            let entries = parse_feed(feed.as_bytes(), "d.xml", &Meta::default())
+                .unwrap_or_else(|e| panic!("{doctype}: {e}"));
+            assert_eq!(entries.len(), 1, "{doctype}");
+            assert_eq!(entries[0].item.doc_id, "https://d.example/1");
+            assert_eq!(
+                String::from_utf8_lossy(&entries[0].item.bytes),
+                "Three miners were trapped."
+            );
+        }
+        // An internal subset long enough to push the root past a kilobyte.
+        let long = format!(
+            "<!DOCTYPE rss [{}]>",
+            "<!ENTITY filler \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\">".repeat(60)
+        );
+        assert!(is_feed(with_doctype(&long, "x").as_bytes()));
+    }
+
+    #[test]
+    fn an_external_entity_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret.txt");
+        std::fs::write(&secret, "TOP-SECRET-MARKER").unwrap();
+        let feed = with_doctype(
+            &format!(
+                "<!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file://{}\">]>",
+                secret.display()
+            ),
+            "before &xxe; after",
+        );
+        assert!(is_feed(feed.as_bytes()));
+        match parse_feed(feed.as_bytes(), "xxe.xml", &Meta::default()) {
+            Err(e) => assert!(e.to_string().contains("xxe.xml"), "{e}"),
+            Ok(entries) => {
+                for e in &entries {
+                    let body = String::from_utf8_lossy(&e.item.bytes);
+                    assert!(!body.contains("TOP-SECRET-MARKER"), "{body}");
+                    assert!(!format!("{:?}", e.item.meta).contains("TOP-SECRET-MARKER"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_entity_bomb_is_recognised_as_a_feed_and_still_not_expanded() {
+        let mut dtd = String::from("<!ENTITY lol0 \"lol\">");
+        for i in 1..10 {
+            dtd.push_str(&format!(
+                "<!ENTITY lol{i} \"{}\">",
+                format!("&lol{};", i - 1).repeat(10)
+            ));
+        }
+        let bomb = with_doctype(&format!("<!DOCTYPE rss [{dtd}]>"), "&lol9;");
+        assert!(is_feed(bomb.as_bytes()));
+        match parse_feed(bomb.as_bytes(), "bomb.xml", &Meta::default()) {
+            Err(e) => assert!(e.to_string().contains("bomb.xml"), "{e}"),
+            Ok(entries) => {
+                let total: usize = entries.iter().map(|e| e.item.bytes.len()).sum();
+                assert!(total < 10_000, "entities were expanded to {total} bytes");
+            }
+        }
     }
 }

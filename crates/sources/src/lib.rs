@@ -4,10 +4,17 @@
 
 mod feeds;
 mod files;
+mod meta;
 mod records;
+mod secrets;
 
-pub use feeds::{is_feed, parse_feed, FeedEntry};
-pub use files::{collect, discover, read, Collected};
+pub use feeds::{is_feed, parse_feed, FeedEntry, FEED_HEAD};
+pub use files::{
+    collect, discover, listed, read, Collected, Discovered, Options, OwnFiles, DOCUMENT_EXTENSIONS,
+    FEED_EXTENSIONS,
+};
+pub use meta::{parse_published, Published, META_FIELDS};
+pub use secrets::private_key;
 
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -89,10 +96,20 @@ pub enum SourceError {
     },
     #[error("{origin}: not a valid record: {reason}")]
     BadRecord { origin: String, reason: String },
-    #[error("{path}: sidecar metadata is not valid JSON: {reason}")]
+    #[error("{path}: {reason}")]
     BadSidecar { path: PathBuf, reason: String },
     #[error("{origin}: not a valid feed: {reason}")]
     BadFeed { origin: String, reason: String },
     #[error("{path}: no such file or folder")]
     Missing { path: PathBuf },
+    #[error("{path}: a symbolic link, not followed (pass --follow-links to follow links)")]
+    Link { path: PathBuf },
+    #[error("{path}: not a type recount reads (.txt, .md, .html, .htm, .json, .jsonl, .rss, .atom, .xml); pass --any-extension to read it as text")]
+    Unlisted { path: PathBuf },
+    #[error("{path}: {what}; recount never ingests its own files")]
+    Own { path: PathBuf, what: String },
+    #[error("{path}: not a regular file or folder")]
+    NotAFile { path: PathBuf },
+    #[error("{path}: holds {kind}; refused (a private key is never ingested)")]
+    PrivateKey { path: PathBuf, kind: &'static str },
 }

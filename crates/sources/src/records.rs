@@ -1,29 +1,31 @@
 //! JSON Lines and JSON records: `{"id", "text", "published", "source", "lang", "title", "url"}`.
 
+use crate::meta::{meta_fields, string_field};
 use crate::{Format, Item, Meta, SourceError};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Record {
-    id: Option<serde_json::Value>,
-    text: Option<String>,
-    #[serde(flatten)]
-    meta: Meta,
-}
 
 /// Reads records from a `.jsonl`/`.json` file: one per line, or a JSON array, or one
 /// object. Returns `None` when the bytes are not records at all (the caller then reads
-/// the file as a text document). Each record's archived bytes are its own line.
+/// the file as a text document). Each record's archived bytes are its own line. JSON is
+/// UTF-8: a line that is not is a bad record (the others go on).
 pub(crate) fn records(
     bytes: &[u8],
     path: &str,
     defaults: &Meta,
     max_bytes: u64,
 ) -> Option<Vec<Result<Item, SourceError>>> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
-        let values: Vec<serde_json::Value> = serde_json::from_str(trimmed).ok()?;
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let bad = |origin: &str, reason: String| SourceError::BadRecord {
+        origin: origin.to_string(),
+        reason,
+    };
+    if bytes[start] == b'[' {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Some(vec![Err(bad(
+                path,
+                "a JSON array that is not UTF-8".into(),
+            ))]);
+        };
+        let values: Vec<serde_json::Value> = serde_json::from_str(text.trim_start()).ok()?;
         return Some(
             values
                 .into_iter()
@@ -35,41 +37,50 @@ pub(crate) fn records(
                 .collect(),
         );
     }
-    if !trimmed.starts_with('{') {
+    if bytes[start] != b'{' {
         return None;
     }
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        // The bytes of a record are its line without the line break (CR LF included).
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
         let origin = format!("{path}:{}", n + 1);
         if line.len() as u64 > max_bytes {
-            out.push(Err(SourceError::BadRecord {
-                origin,
-                reason: format!(
+            out.push(Err(bad(
+                &origin,
+                format!(
                     "{} bytes is over the limit of {max_bytes} bytes (raise it with --max-bytes)",
                     line.len()
                 ),
-            }));
+            )));
             continue;
         }
+        let line = match std::str::from_utf8(line) {
+            Ok(l) => l,
+            Err(e) => {
+                out.push(Err(bad(
+                    &origin,
+                    format!(
+                        "not UTF-8 (an invalid sequence at byte {} of the line)",
+                        e.valid_up_to() + 1
+                    ),
+                )));
+                continue;
+            }
+        };
         match serde_json::from_str::<serde_json::Value>(line) {
             Ok(v) => out.push(record(line.as_bytes(), v, &origin, defaults)),
             Err(e) if n == 0 && out.is_empty() => {
                 // A pretty-printed single object spans lines.
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+                if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
                     return Some(vec![record(bytes, v, path, defaults)]);
                 }
-                out.push(Err(SourceError::BadRecord {
-                    origin,
-                    reason: e.to_string(),
-                }));
+                out.push(Err(bad(&origin, e.to_string())));
             }
-            Err(e) => out.push(Err(SourceError::BadRecord {
-                origin,
-                reason: e.to_string(),
-            })),
+            Err(e) => out.push(Err(bad(&origin, e.to_string()))),
         }
     }
     Some(out)
@@ -85,26 +96,29 @@ fn record(
         origin: origin.to_string(),
         reason: reason.to_string(),
     };
-    let r: Record = serde_json::from_value(v).map_err(|e| bad(&e.to_string()))?;
-    let text = r
-        .text
+    let serde_json::Value::Object(obj) = v else {
+        return Err(bad("a record is a JSON object"));
+    };
+    let meta = meta_fields(&obj).map_err(|e| bad(&e))?;
+    let text = string_field(&obj, "text")
+        .map_err(|e| bad(&e))?
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| bad("no \"text\" field"))?;
-    let id = match r.id {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+    let id = match obj.get("id") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => r
-            .meta
+        None | Some(serde_json::Value::Null) => meta
             .url
             .clone()
             .ok_or_else(|| bad("no \"id\" (or \"url\") field"))?,
+        Some(_) => return Err(bad("\"id\" must be a non-empty string or a number")),
     };
     Ok(Item {
         doc_id: id,
         origin: origin.to_string(),
         bytes: raw.to_vec(),
         format: Format::Record,
-        meta: r.meta.or(defaults),
+        meta: meta.or(defaults),
         text: Some(text),
         modified: None,
     })
@@ -143,5 +157,46 @@ mod tests {
         .unwrap();
         assert_eq!(got.len(), 2);
         assert!(records(b"plain words", "f.json", &Meta::default(), u64::MAX).is_none());
+    }
+
+    #[test]
+    fn fields_of_the_wrong_type_and_bad_dates_name_the_record_and_field() {
+        let data = "{\"id\":\"a\",\"text\":\"x\",\"published\":\"2024-13-45\"}\n\
+            {\"id\":\"b\",\"text\":\"y\",\"source\":7}\n\
+            {\"id\":\"c\",\"text\":[\"z\"]}\n\
+            {\"id\":\"d\",\"text\":\"fine\",\"author\":\"kept out\"}\n";
+        let got = records(data.as_bytes(), "f.jsonl", &Meta::default(), u64::MAX).unwrap();
+        let errors: Vec<String> = got[..3]
+            .iter()
+            .map(|r| r.as_ref().unwrap_err().to_string())
+            .collect();
+        assert!(
+            errors[0].starts_with("f.jsonl:1:")
+                && errors[0].contains("\"published\": \"2024-13-45\" is not a date"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors[1].starts_with("f.jsonl:2:")
+                && errors[1].contains("\"source\" must be a string, not a number")
+        );
+        assert!(
+            errors[2].starts_with("f.jsonl:3:") && errors[2].contains("\"text\" must be a string")
+        );
+        // Fields that are not metadata are a record's own business.
+        assert_eq!(got[3].as_ref().unwrap().doc_id, "d");
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_a_bad_record_and_the_rest_go_on() {
+        let mut data = b"{\"id\":\"a\",\"text\":\"caf".to_vec();
+        data.extend(b"\xE9\"}\n{\"id\":\"b\",\"text\":\"fine\"}\n");
+        let got = records(&data, "f.jsonl", &Meta::default(), u64::MAX).unwrap();
+        let err = got[0].as_ref().unwrap_err().to_string();
+        assert!(
+            err.starts_with("f.jsonl:1:") && err.contains("not UTF-8"),
+            "{err}"
+        );
+        assert_eq!(got[1].as_ref().unwrap().doc_id, "b");
     }
 }

@@ -16,6 +16,7 @@ mod postgres;
 mod review;
 mod sqlite;
 mod store;
+mod unreadable;
 
 pub use derived::DerivedReport;
 pub use duplicates::LikelyDuplicate;
@@ -27,6 +28,7 @@ pub use postgres::PgStore;
 pub use review::{apply_edit, HistoryEntry, EDITABLE};
 pub use sqlite::SqliteStore;
 pub use store::DERIVATION;
+pub use unreadable::{on_unreadable, Unreadable};
 
 use recount_model::{Document, Incident, IncidentType, Report};
 use std::collections::BTreeSet;

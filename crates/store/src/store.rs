@@ -1072,17 +1072,37 @@ pub(crate) fn commit_all(
     Ok(outcomes)
 }
 
-/// The incidents of rows whose first column is the body, with their `related` lists.
-fn incidents_of(db: &dyn Db, rows: Vec<Row>) -> Result<Vec<Incident>, StoreError> {
-    let incidents = rows
-        .iter()
-        .map(|row| serde_json::from_str(&row.text(0)?).map_err(json_err("incident")))
-        .collect::<Result<_, _>>()?;
+/// The incidents of rows whose first two columns are the body and the id, with their
+/// `related` lists. A row whose body is not an incident is left out and reported
+/// ([`crate::unreadable`]): one damaged row must not make every reader fail.
+fn incidents_of(db: &dyn Db, rows: &[Row]) -> Result<Vec<Incident>, StoreError> {
+    let mut incidents = Vec::with_capacity(rows.len());
+    for row in rows {
+        let body = row
+            .text(0)
+            .and_then(|b| serde_json::from_str::<Incident>(&b).map_err(json_err("incident")));
+        match body {
+            Ok(inc) => incidents.push(inc),
+            Err(e) => crate::unreadable::report(
+                &row.text(1).unwrap_or_else(|_| "(without an id)".into()),
+                &e.to_string(),
+            ),
+        }
+    }
     with_related(db, incidents)
 }
 
 pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreError> {
-    let mut sql = String::from("SELECT body FROM incidents WHERE 1 = 1");
+    Ok(incidents_page(db, f)?.0)
+}
+
+/// The incidents of a filter, how many rows the query gave (unreadable ones included) and
+/// the cursor after the last of them, so that a page with a skipped row still continues.
+fn incidents_page(
+    db: &dyn Db,
+    f: &Filter,
+) -> Result<(Vec<Incident>, usize, Option<crate::Cursor>), StoreError> {
+    let mut sql = String::from("SELECT body, id, day_start FROM incidents WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, v: Value| {
         args.push(v);
@@ -1165,7 +1185,15 @@ pub(crate) fn incidents(db: &dyn Db, f: &Filter) -> Result<Vec<Incident>, StoreE
     if let Some(n) = f.limit {
         sql.push_str(&format!(" LIMIT {n}"));
     }
-    incidents_of(db, db.query(&sql, &args)?)
+    let rows = db.query(&sql, &args)?;
+    let last = match rows.last() {
+        Some(row) => Some(crate::Cursor {
+            day_start: row.opt_text(2)?,
+            id: row.text(1)?,
+        }),
+        None => None,
+    };
+    Ok((incidents_of(db, &rows)?, rows.len(), last))
 }
 
 /// The text filter's condition, with the pattern bound to `?n`; case-insensitive for
@@ -1202,8 +1230,8 @@ fn text_clause(postgres: bool, n: usize) -> String {
 
 pub(crate) fn incident(db: &dyn Db, id: &str) -> Result<Option<IncidentDetail>, StoreError> {
     let id = review::canonical(db, id)?;
-    let rows = db.query("SELECT body FROM incidents WHERE id = ?1", args![&id])?;
-    let Some(incident) = incidents_of(db, rows)?.pop() else {
+    let rows = db.query("SELECT body, id FROM incidents WHERE id = ?1", args![&id])?;
+    let Some(incident) = incidents_of(db, &rows)?.pop() else {
         return Ok(None);
     };
     let reports = load_reports(db, &id)?;
@@ -1523,8 +1551,8 @@ pub(crate) fn changes_since(
 
 /// The incidents of `ids` that exist, in the order of `ids`.
 pub(crate) fn incidents_by_id(db: &dyn Db, ids: &[String]) -> Result<Vec<Incident>, StoreError> {
-    let rows = rows_in(db, "SELECT body FROM incidents WHERE id IN", ids)?;
-    let mut found: BTreeMap<String, Incident> = incidents_of(db, rows)?
+    let rows = rows_in(db, "SELECT body, id FROM incidents WHERE id IN", ids)?;
+    let mut found: BTreeMap<String, Incident> = incidents_of(db, &rows)?
         .into_iter()
         .map(|inc| (inc.id.clone(), inc))
         .collect();
@@ -1730,7 +1758,8 @@ pub(crate) fn visit_incidents(
     // Keyset pages in the listing's order: each page starts after the last incident of
     // the previous one, so no incident is read twice and the cost per page stays flat.
     let mut page = filter.clone();
-    let mut seen = 0usize;
+    // Rows read (for the limit) and incidents visited (the unreadable left out).
+    let (mut seen, mut visited) = (0usize, 0usize);
     loop {
         let want = match filter.limit {
             Some(limit) if limit <= seen => break,
@@ -1738,17 +1767,19 @@ pub(crate) fn visit_incidents(
             None => VISIT_PAGE,
         };
         page.limit = Some(want);
-        let incidents = incidents(db, &page)?;
+        let (incidents, rows, last) = incidents_page(db, &page)?;
         for inc in &incidents {
             visit(inc);
         }
-        seen += incidents.len();
-        match incidents.last() {
-            Some(last) if incidents.len() == want => page.after = Some(crate::Cursor::after(last)),
+        visited += incidents.len();
+        seen += rows;
+        // A full page of rows may go on, though an unreadable row was left out of it.
+        match last {
+            Some(last) if rows == want => page.after = Some(last),
             _ => break,
         }
     }
-    Ok(seen)
+    Ok(visited)
 }
 
 pub(crate) fn load_production(tx: &dyn Db, rows: &[Production]) -> Result<usize, StoreError> {

@@ -476,10 +476,14 @@ pub async fn source_text(state: &AppState, sha: &str) -> Result<String, ApiError
                 .ok_or_else(|| ApiError::not_found(format!("no archived document {sha}")))
         })
         .await?;
-    Ok(match recount_text::decode::decode(&bytes, None) {
-        Ok(d) => d.text,
-        Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
-    })
+    // An HTML page's own charset, as ingest read it (a text seldom says `charset=`).
+    let declared = recount_text::decode::sniff_html_charset(&bytes);
+    Ok(
+        match recount_text::decode::decode(&bytes, declared.as_deref()) {
+            Ok(d) => d.text,
+            Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+        },
+    )
 }
 
 fn inert(body: Vec<u8>, mime: &str) -> Response {

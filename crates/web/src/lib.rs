@@ -45,6 +45,9 @@ pub struct Config {
     pub max_body: usize,
     /// Longest a request may take before it is answered 408.
     pub timeout: Duration,
+    /// Longest a client may take to send a request's line and headers (and a kept-alive
+    /// connection may wait for its next request) before the connection is closed.
+    pub header_timeout: Duration,
 }
 
 impl Default for Config {
@@ -54,6 +57,7 @@ impl Default for Config {
             signer: None,
             max_body: 1 << 20,
             timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -181,8 +185,9 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// The application: every route, the OpenAPI document at `/openapi.json`, JSON errors for
-/// unknown routes, bounded bodies and times, and headers that keep a browser from
+/// The application: every route, the OpenAPI document at `/openapi.json`, JSON errors
+/// for unknown routes and for every refusal of axum's and tower-http's own (see
+/// [`error::json_errors`]), bounded bodies and times, and headers that keep a browser from
 /// running or framing anything the server did not write.
 pub fn app(state: AppState) -> Router {
     let (router, _) = routes();
@@ -197,6 +202,8 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        // Outside the limits and the timeout, so that their answers become JSON too.
+        .layer(axum::middleware::map_response(error::json_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -219,11 +226,59 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     DOC.get_or_init(|| routes().1)
 }
 
-/// Serves the application on `addr` until Ctrl-C.
+/// Serves the application on `listener` until Ctrl-C; see [`serve_until`].
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_until(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves the application on `listener` (HTTP/1.1) until `shutdown` completes, then lets
+/// the requests in flight finish (for at most the request timeout). A client must send
+/// each request's line and headers within [`Config::header_timeout`], and a kept-alive
+/// connection is closed when no request starts within it: a client that connects and
+/// sends nothing, or a few bytes at a time, holds its connection no longer than that.
+/// (axum's own `serve` has no such bound, hence the connections are built here.)
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let header_timeout = state.config.header_timeout;
+    let drain = state.config.timeout + header_timeout;
+    let app = app(state);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A connection lost before it was accepted, or no descriptor left for it:
+                // that connection fails, the server goes on (after a breath, when the
+                // process is out of descriptors).
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection that fails (closed by the client, headers too slow) ends alone.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(drain, graceful.shutdown()).await;
+    Ok(())
 }
