@@ -166,12 +166,20 @@ pub fn verify(store: &mut dyn Store, keys: &Keys, quick: bool) -> Result<ExitCod
     })
 }
 
+/// `recount proof ID`: one inclusion proof a line, each naming its document.
 pub fn proof(store: &mut dyn Store, keys: &Keys, subject: &str) -> Result<()> {
     checkpoint_after_write(store, keys)?;
     // One compact JSON object per line, so each line is a proof file of its own.
-    for (_, p) in store.proofs(subject)? {
-        let v: serde_json::Value = serde_json::from_str(&p.to_json())?;
-        println!("{v}");
+    for p in store.proofs(subject)? {
+        println!("{}", p.to_json());
     }
+    Ok(())
+}
+
+/// `recount proof --consistency OLD_SIZE`: the consistency proof from the tree of
+/// OLD_SIZE leaves to the latest checkpoint, on one line.
+pub fn consistency(store: &mut dyn Store, keys: &Keys, old_size: u64) -> Result<()> {
+    checkpoint_after_write(store, keys)?;
+    println!("{}", store.consistency(old_size, None)?.to_json());
     Ok(())
 }

@@ -159,10 +159,17 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
-    /// Inclusion proofs (JSON, one per line) of an incident's sources or of one document.
+    /// Inclusion proofs (JSON, one per line) of an incident's sources or of one document;
+    /// or, with --consistency, a consistency proof between two trees of the log.
     Proof {
-        /// An incident's id, or one document's id or sha256.
-        id: String,
+        /// An incident's id, or one document's id, sha256, or sha256 prefix (8 hex digits
+        /// or more, as `recount show` prints it).
+        #[arg(required_unless_present = "consistency")]
+        id: Option<String>,
+        /// Instead, the consistency proof (JSON) from the log's tree of OLD_SIZE leaves to
+        /// its latest checkpoint.
+        #[arg(long, value_name = "OLD_SIZE", conflicts_with = "id")]
+        consistency: Option<u64>,
     },
     /// Export every incident.
     Export {
@@ -460,9 +467,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let keys = ledger::load_or_create(&base, key_flag)?;
             ledger::verify(store.as_mut(), &keys, quick)
         }
-        Command::Proof { id } => {
+        Command::Proof { id, consistency } => {
             let (mut store, keys) = open_signed()?;
-            ledger::proof(store.as_mut(), &keys, &id)?;
+            match (consistency, id) {
+                (Some(old_size), _) => ledger::consistency(store.as_mut(), &keys, old_size)?,
+                (None, Some(id)) => ledger::proof(store.as_mut(), &keys, &id)?,
+                (None, None) => anyhow::bail!("give an ID to prove, or --consistency OLD_SIZE"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format, out } => {
