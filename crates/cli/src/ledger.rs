@@ -2,18 +2,32 @@
 //!
 //! The key is an Ed25519 key in the signed-note private-key format, created on first use
 //! beside the database (`recount.db.key`, mode 0600) unless `--key`/`RECOUNT_KEY` names
-//! another file. Its name is the log's origin line.
+//! another file. Its name is the log's origin line. With `--publish`/`RECOUNT_PUBLISH`,
+//! the checkpoints a command signs are also published outside the database
+//! (`witness.rs`).
 
+use crate::witness::{self, Publishing};
 use anyhow::{bail, Context, Result};
 use recount_ledger::{generate_signing_key, parse_signer_key, signer_key_string, VerifierKey};
 use recount_store::{Signer, SigningKey, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The log's signing key and origin.
+/// The log's signing key and origin, and where the checkpoints it signs are published.
 pub struct Keys {
     pub origin: String,
     pub key: SigningKey,
+    pub publish: Option<Publishing>,
+}
+
+impl Keys {
+    /// The same key, publishing the checkpoints it signs to `to`.
+    pub fn publishing(self, to: Option<Publishing>) -> Keys {
+        Keys {
+            publish: to,
+            ..self
+        }
+    }
 }
 
 /// The key file for a database: `--key`, else `<db>.key`.
@@ -32,7 +46,11 @@ pub fn load_or_create(db: &Path, flag: Option<&Path>) -> Result<Keys> {
         Ok(text) => {
             let (origin, key) = parse_signer_key(text.trim())
                 .map_err(|e| anyhow::anyhow!("{}: not a signing key: {e}", path.display()))?;
-            Ok(Keys { origin, key })
+            Ok(Keys {
+                origin,
+                key,
+                publish: None,
+            })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let stem: String = db
@@ -56,7 +74,11 @@ pub fn load_or_create(db: &Path, flag: Option<&Path>) -> Result<Keys> {
             // Read back what is in place: a racing process may have linked its key first.
             let (origin, key) = parse_signer_key(std::fs::read_to_string(&path)?.trim())
                 .map_err(|e| anyhow::anyhow!("{}: not a signing key: {e}", path.display()))?;
-            Ok(Keys { origin, key })
+            Ok(Keys {
+                origin,
+                key,
+                publish: None,
+            })
         }
         Err(e) => Err(e).with_context(|| format!("reading key {}", path.display())),
     }
@@ -96,21 +118,40 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
         .with_context(|| format!("creating key {}", path.display()))
 }
 
-/// Signs a checkpoint if the log grew; quiet when it did not.
+/// Signs a checkpoint if the log grew past the latest one (writes sign inside their own
+/// transactions, so usually there is nothing left to sign), and publishes the latest
+/// checkpoint where `--publish` says, unless it is the one already published or already
+/// there when the command began.
 pub fn checkpoint_after_write(store: &mut dyn Store, keys: &Keys) -> Result<()> {
     store.checkpoint(&Signer {
         origin: &keys.origin,
         key: &keys.key,
     })?;
+    if let Some(to) = &keys.publish {
+        if let Some(note) = store.latest_checkpoint()? {
+            if !to.already(&note) {
+                witness::publish(store, keys, to, &note)?;
+            }
+        }
+    }
     Ok(())
 }
 
+/// Signs a checkpoint if the log grew and prints the latest; publishes the latest where
+/// `--publish` says, whether or not it is new (a directory or file that holds it already
+/// is left as it is).
 pub fn checkpoint(store: &mut dyn Store, keys: &Keys, show_key: bool) -> Result<()> {
-    checkpoint_after_write(store, keys)?;
-    match store.latest_checkpoint()? {
-        Some(note) => print!("{note}"),
-        None => bail!("the log is empty: ingest something first"),
+    store.checkpoint(&Signer {
+        origin: &keys.origin,
+        key: &keys.key,
+    })?;
+    let Some(note) = store.latest_checkpoint()? else {
+        bail!("the log is empty: ingest something first")
+    };
+    if let Some(to) = &keys.publish {
+        witness::publish(store, keys, to, &note)?;
     }
+    print!("{note}");
     if show_key {
         let vk = VerifierKey::new(&keys.origin, keys.key.verifying_key())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -119,7 +160,15 @@ pub fn checkpoint(store: &mut dyn Store, keys: &Keys, show_key: bool) -> Result<
     Ok(())
 }
 
-pub fn verify(store: &mut dyn Store, keys: &Keys, quick: bool) -> Result<ExitCode> {
+/// `recount verify [--quick] [--witness PATH]`: the log against its rows and its own
+/// checkpoints, the derived rows against the log (unless `quick`), and the log against
+/// every checkpoint the witness at PATH holds.
+pub fn verify(
+    store: &mut dyn Store,
+    keys: &Keys,
+    quick: bool,
+    witness: Option<&Path>,
+) -> Result<ExitCode> {
     let report = store.verify(&keys.origin, &keys.key.verifying_key())?;
     for p in &report.problems {
         eprintln!("error: {p}");
@@ -159,6 +208,25 @@ pub fn verify(store: &mut dyn Store, keys: &Keys, quick: bool) -> Result<ExitCod
         }
         ok &= derived.problems.is_empty();
     }
+    if let Some(path) = witness {
+        let seen = witness::check(&*store, keys, path)?;
+        for p in &seen.problems {
+            eprintln!("error: {p}");
+        }
+        println!(
+            "witness {}: {} checkpoints up to size {}; {}",
+            path.display(),
+            seen.checkpoints,
+            seen.largest,
+            match (seen.problems.len(), seen.latest) {
+                (0, Some(latest)) => {
+                    format!("each is consistent with the log's checkpoint of size {latest}")
+                }
+                (n, _) => format!("{n} problems"),
+            }
+        );
+        ok &= seen.problems.is_empty();
+    }
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
@@ -166,12 +234,20 @@ pub fn verify(store: &mut dyn Store, keys: &Keys, quick: bool) -> Result<ExitCod
     })
 }
 
+/// `recount proof ID`: one inclusion proof a line, each naming its document.
 pub fn proof(store: &mut dyn Store, keys: &Keys, subject: &str) -> Result<()> {
     checkpoint_after_write(store, keys)?;
     // One compact JSON object per line, so each line is a proof file of its own.
-    for (_, p) in store.proofs(subject)? {
-        let v: serde_json::Value = serde_json::from_str(&p.to_json())?;
-        println!("{v}");
+    for p in store.proofs(subject)? {
+        println!("{}", p.to_json());
     }
+    Ok(())
+}
+
+/// `recount proof --consistency OLD_SIZE`: the consistency proof from the tree of
+/// OLD_SIZE leaves to the latest checkpoint, on one line.
+pub fn consistency(store: &mut dyn Store, keys: &Keys, old_size: u64) -> Result<()> {
+    checkpoint_after_write(store, keys)?;
+    println!("{}", store.consistency(old_size, None)?.to_json());
     Ok(())
 }

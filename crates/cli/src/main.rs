@@ -15,6 +15,7 @@ mod search;
 mod serve;
 mod stats;
 mod watch;
+mod witness;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -44,6 +45,20 @@ struct Cli {
     /// recount-<name>.index in the working directory for PostgreSQL).
     #[arg(long, global = true, env = "RECOUNT_INDEX")]
     index: Option<PathBuf>,
+    /// Also publish the latest checkpoint after a command that signs one (`checkpoint`: the
+    /// latest, new or not) outside the database: to a directory (one that exists, or a path
+    /// ending in /: DIR/checkpoint.SIZE and the list DIR/checkpoints), a file (appended to),
+    /// or an http(s) URL (POSTed as text/plain).
+    #[arg(
+        long,
+        global = true,
+        env = "RECOUNT_PUBLISH",
+        value_name = "DIR|FILE|URL"
+    )]
+    publish: Option<String>,
+    /// Let --publish post to a loopback, private or other non-public address.
+    #[arg(long, global = true, env = "RECOUNT_PUBLISH_ALLOW_PRIVATE")]
+    publish_allow_private: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -145,7 +160,8 @@ enum Command {
         #[arg(long)]
         published: Option<String>,
     },
-    /// Sign a checkpoint of the tamper-evident log (when it grew) and print the latest.
+    /// Sign a checkpoint of the tamper-evident log (when it grew) and print the latest
+    /// (with --publish, publish it too).
     Checkpoint {
         /// Also print the verifier key a third party needs to check it.
         #[arg(long)]
@@ -159,11 +175,23 @@ enum Command {
         /// incidents derived from it: seconds instead of an extraction of the archive.
         #[arg(long)]
         quick: bool,
+        /// Also check the log against every checkpoint published to this directory or
+        /// file (by --publish): each must be signed by the log's key and extended by the
+        /// log's latest checkpoint, proven with a consistency proof.
+        #[arg(long, value_name = "FILE|DIR")]
+        witness: Option<PathBuf>,
     },
-    /// Inclusion proofs (JSON, one per line) of an incident's sources or of one document.
+    /// Inclusion proofs (JSON, one per line) of an incident's sources or of one document;
+    /// or, with --consistency, a consistency proof between two trees of the log.
     Proof {
-        /// An incident's id, or one document's id or sha256.
-        id: String,
+        /// An incident's id, or one document's id, sha256, or sha256 prefix (8 hex digits
+        /// or more, as `recount show` prints it).
+        #[arg(required_unless_present = "consistency")]
+        id: Option<String>,
+        /// Instead, the consistency proof (JSON) from the log's tree of OLD_SIZE leaves to
+        /// its latest checkpoint.
+        #[arg(long, value_name = "OLD_SIZE", conflicts_with = "id")]
+        consistency: Option<u64>,
     },
     /// Export every incident.
     Export {
@@ -334,11 +362,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let index = index_dir(&base, cli.index.as_deref());
     let open = || database.open();
     // A command that writes signs a checkpoint inside each of its transactions that grew
-    // the log, so a commit is never without its signature (the key exists first).
+    // the log, so a commit is never without its signature (the key exists first). With
+    // --publish it publishes the latest checkpoint at its end, if that is not the one the
+    // store held when it began.
     let open_signed = || -> Result<(Box<dyn Store + Send>, ledger::Keys)> {
-        let keys = ledger::load_or_create(&base, key_flag)?;
+        let publishing = cli.publish.as_deref().map(|to| {
+            witness::Publishing::new(witness::Destination::parse(to), cli.publish_allow_private)
+        });
+        let keys = ledger::load_or_create(&base, key_flag)?.publishing(publishing);
         let mut store = database.open()?;
         store.sign_commits(&keys.origin, &keys.key);
+        if let Some(to) = &keys.publish {
+            to.known(store.latest_checkpoint()?);
+        }
         Ok((store, keys))
     };
     match cli.command {
@@ -470,7 +506,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ledger::checkpoint(store.as_mut(), &keys, verifier_key)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { quick } => {
+        Command::Verify { quick, witness } => {
             let mut store = open()?;
             let path = ledger::key_path(&base, key_flag);
             if !path.exists() {
@@ -480,11 +516,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             let keys = ledger::load_or_create(&base, key_flag)?;
-            ledger::verify(store.as_mut(), &keys, quick)
+            ledger::verify(store.as_mut(), &keys, quick, witness.as_deref())
         }
-        Command::Proof { id } => {
+        Command::Proof { id, consistency } => {
             let (mut store, keys) = open_signed()?;
-            ledger::proof(store.as_mut(), &keys, &id)?;
+            match (consistency, id) {
+                (Some(old_size), _) => ledger::consistency(store.as_mut(), &keys, old_size)?,
+                (None, Some(id)) => ledger::proof(store.as_mut(), &keys, &id)?,
+                (None, None) => anyhow::bail!("give an ID to prove, or --consistency OLD_SIZE"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format, out } => {

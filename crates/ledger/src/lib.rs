@@ -11,11 +11,15 @@
 //!   C2SP `signed-note`s with Ed25519, and the key strings of that ecosystem.
 //! - [`proof`]: a JSON inclusion proof that a third party checks offline, in Rust
 //!   ([`Proof::verify`]) or with `scripts/verify_proof.py`.
+//! - [`consistency`]: a JSON consistency proof between two trees of the log, checked
+//!   the same two ways ([`ConsistencyProof::verify`]), and by a witness holding an
+//!   older checkpoint ([`ConsistencyProof::verify_extends`]).
 //!
 //! The store owns the leaves: it appends a leaf row and updates the persisted
 //! [`CompactRange`] in the same transaction as the data the leaf covers, and signs a
 //! [`Checkpoint`] over the new root when it wants to publish one.
 
+pub mod consistency;
 pub mod merkle;
 pub mod note;
 pub mod proof;
@@ -25,6 +29,7 @@ mod testutil;
 #[cfg(test)]
 mod vectors;
 
+pub use consistency::ConsistencyProof;
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use merkle::{
     consistency_proof, empty_root, inclusion_proof, leaf_hash, node_hash, root, verify_consistency,
@@ -32,7 +37,7 @@ pub use merkle::{
 };
 pub use note::{
     generate_signing_key, key_id, open, open_note, parse_signer_key, sign, sign_note,
-    signer_key_string, Checkpoint, VerifierKey,
+    signer_key_string, split_checkpoint_notes, Checkpoint, VerifierKey,
 };
 pub use proof::Proof;
 /// The `rand_core` version [`generate_signing_key`] takes its random source from, so a
@@ -100,6 +105,10 @@ pub enum Error {
         proof: String,
         checkpoint: String,
     },
+    /// The consistency proof does not show the old tree to be a prefix of the new: the
+    /// proof, a size or a root was changed, or the log rewrote its first `old` leaves.
+    #[error("the tree of {old} leaves is not a prefix of the tree of {new} leaves: the log's first {old} leaves were rewritten or removed, or the proof was changed")]
+    NotConsistent { old: u64, new: u64 },
     /// The inclusion path does not lead from the leaf to the root.
     #[error("leaf {index} with hash {leaf_hash} is not proven in the tree of {size} leaves: the proof, index or leaf was changed")]
     NotIncluded {

@@ -497,5 +497,69 @@ pub fn open(note: &str, name: &str, key: &VerifyingKey) -> Result<Checkpoint, Er
     Checkpoint::parse_body(open_note(note, name, key)?)
 }
 
+/// Splits a text of signed checkpoint notes written one after another, each followed by
+/// a blank line (the list `recount checkpoint --publish DIR` keeps in `DIR/checkpoints`),
+/// into the notes, each with its final newline and without the blank line after it.
+///
+/// A checkpoint body has no blank line (c2sp.org/tlog-checkpoint: every line is
+/// non-empty), so in such a list a note is: non-empty body lines, a blank line,
+/// signature lines (starting with an em dash and a space), then a blank line or the end
+/// of the text. Extra blank lines between notes are skipped. Errors name the line
+/// (counted from one) where a note has no signature lines or a signature block holds
+/// another line. Nothing is verified: pass each note to [`open`]. Cost: linear in the text.
+pub fn split_checkpoint_notes(text: &str) -> Result<Vec<&str>, Error> {
+    enum State {
+        Between,
+        Body { start: usize },
+        Signatures { start: usize, lines: usize },
+    }
+    let mut notes = Vec::new();
+    let mut state = State::Between;
+    let mut offset = 0;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let blank = line == "\n";
+        state = match state {
+            State::Between if blank => State::Between,
+            State::Between => State::Body { start: offset },
+            State::Body { start } if blank => State::Signatures { start, lines: 0 },
+            State::Body { start } => State::Body { start },
+            State::Signatures { lines: 0, .. } if blank => {
+                return Err(Error::MalformedNote(format!(
+                    "line {}: a second blank line where the note's signatures belong",
+                    number + 1
+                )))
+            }
+            State::Signatures { start, .. } if blank => {
+                notes.push(&text[start..offset]);
+                State::Between
+            }
+            State::Signatures { start, lines } if line.starts_with(SIGNATURE_PREFIX) => {
+                State::Signatures {
+                    start,
+                    lines: lines + 1,
+                }
+            }
+            State::Signatures { .. } => {
+                return Err(Error::MalformedNote(format!(
+                "line {}: {:?} is not a signature line, and no blank line ends the note before it",
+                number + 1,
+                line.trim_end_matches('\n')
+            )))
+            }
+        };
+        offset += line.len();
+    }
+    match state {
+        State::Between => {}
+        State::Signatures { start, lines } if lines > 0 => notes.push(&text[start..]),
+        State::Body { .. } | State::Signatures { .. } => {
+            return Err(Error::MalformedNote(
+                "the last note has no signature lines: the text ends before them".to_string(),
+            ))
+        }
+    }
+    Ok(notes)
+}
+
 #[cfg(test)]
 mod tests;

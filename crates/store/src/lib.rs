@@ -20,8 +20,8 @@ mod unreadable;
 
 pub use derived::DerivedReport;
 pub use duplicates::LikelyDuplicate;
-pub use log::{Signer, VerifyReport};
-pub use recount_ledger::{Proof, SigningKey, VerifyingKey};
+pub use log::{DocumentProof, Signer, VerifyReport};
+pub use recount_ledger::{ConsistencyProof, Proof, SigningKey, VerifyingKey};
 pub use recount_resolve::MATCH_THRESHOLD;
 
 pub use postgres::PgStore;
@@ -70,6 +70,13 @@ pub enum StoreError {
     BadEdit(String),
     #[error("a token named '{0}' exists already")]
     TokenExists(String),
+    /// Something asked for by name or number that the store does not hold (other than
+    /// an incident), such as a checkpoint of a given size.
+    #[error("{0}")]
+    NotFound(String),
+    /// The log's rows disagree with its signed checkpoints, so no proof can be given.
+    #[error("the log does not match its checkpoints: {0}")]
+    Inconsistent(String),
 }
 
 /// Which incidents to list.
@@ -344,8 +351,17 @@ pub trait Store {
     fn sign_commits(&mut self, origin: &str, key: &SigningKey);
 
     /// Inclusion proofs, against the latest checkpoint, of the originals behind an
-    /// incident (or of one document, by id or sha256).
-    fn proofs(&self, subject: &str) -> Result<Vec<(String, Proof)>, StoreError>;
+    /// incident (or of one document, by id, sha256, or a prefix of at least 8 hex digits
+    /// of its sha256 that no other document shares).
+    fn proofs(&self, subject: &str) -> Result<Vec<DocumentProof>, StoreError>;
+
+    /// The consistency proof (RFC 9162 §2.1.4) that the log's tree of its first `from`
+    /// leaves is a prefix of the tree its checkpoint of size `to` signed (the latest
+    /// checkpoint when `None`), with that checkpoint and the one of size `from` if the
+    /// log signed one. [`StoreError::NotFound`] when there is no such checkpoint,
+    /// [`StoreError::BadEdit`] when `from` exceeds its size, and
+    /// [`StoreError::Inconsistent`] when the leaves no longer give the signed roots.
+    fn consistency(&self, from: u64, to: Option<u64>) -> Result<ConsistencyProof, StoreError>;
 
     /// Re-runs extraction over every archived original and rebuilds all incidents,
     /// keeping reviewers' edits, merges and splits. One transaction: all or nothing.

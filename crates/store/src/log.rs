@@ -11,7 +11,8 @@ use crate::db::{args, Db, Value};
 use crate::store::json_err;
 use crate::StoreError;
 use recount_ledger::{
-    leaf_hash, open, sign, Checkpoint, CompactRange, Hash, Proof, SigningKey, VerifyingKey,
+    leaf_hash, open, sign, Checkpoint, CompactRange, ConsistencyProof, Hash, Proof, SigningKey,
+    VerifyingKey,
 };
 use recount_model::Document;
 use sha2::{Digest, Sha256};
@@ -499,41 +500,133 @@ fn describe_change(before: &[u8], now: &[u8]) -> String {
     fields.join(", ")
 }
 
+/// An inclusion proof of one archived original, with the document it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentProof {
+    /// The document's id as the log recorded it (file name, feed item link, record id).
+    pub doc_id: String,
+    /// The sha256 of the original's bytes, as the log recorded it.
+    pub sha256: String,
+    /// The leaf data (format version 1): the canonical JSON the leaf hash covers, which
+    /// names `doc_id` and `sha256`, so a verifier ties the proof to the document.
+    pub leaf: String,
+    pub proof: Proof,
+}
+
+impl DocumentProof {
+    /// The proof JSON of [`Proof`] on one line, with `doc_id`, `sha256` and `leaf` added
+    /// (a verifier checks `leaf_hash = SHA-256(0x00 || leaf)` and that `leaf` names the
+    /// same document).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&self.proof.to_json()).expect("Proof::to_json writes JSON");
+        if let Some(members) = value.as_object_mut() {
+            members.insert("doc_id".into(), self.doc_id.clone().into());
+            members.insert("sha256".into(), self.sha256.clone().into());
+            members.insert("leaf".into(), self.leaf.clone().into());
+        }
+        value
+    }
+}
+
+/// The latest checkpoint note and its size.
+fn latest_signed(conn: &dyn Db) -> Result<(String, u64), StoreError> {
+    let note = latest(conn)?.ok_or_else(|| {
+        StoreError::NotFound("the log has no checkpoint yet: run `recount checkpoint`".into())
+    })?;
+    let size = Checkpoint::parse_unverified(&note)
+        .map_err(|e| StoreError::Inconsistent(format!("the latest checkpoint: {e}")))?
+        .size;
+    Ok((note, size))
+}
+
 /// Inclusion proofs of the originals behind `subjects` (document sha256s) against the
 /// latest checkpoint.
-pub(crate) fn proofs(
-    conn: &dyn Db,
-    subjects: &[String],
-) -> Result<Vec<(String, Proof)>, StoreError> {
-    let note = latest(conn)?
-        .ok_or_else(|| StoreError::BadEdit("no checkpoint yet: run `recount checkpoint`".into()))?;
+pub(crate) fn proofs(conn: &dyn Db, subjects: &[String]) -> Result<Vec<DocumentProof>, StoreError> {
+    let (note, size) = latest_signed(conn)?;
     let hashes = leaf_hashes(conn)?;
     let mut out = Vec::new();
     for s in subjects {
-        let idx = conn
-            .query_opt(
-                "SELECT idx FROM ledger_leaves WHERE kind = 'original' AND subject = ?1",
-                args![s],
-            )?
-            .map(|r| r.int(0))
-            .transpose()?;
-        let idx = idx.ok_or_else(|| {
-            StoreError::BadEdit(format!("document {} is not in the log", short(s)))
-        })?;
-        let size = Checkpoint::parse_unverified(&note)
-            .map_err(|e| StoreError::BadEdit(e.to_string()))?
-            .size;
+        let leaf = conn.query_opt(
+            "SELECT idx, data FROM ledger_leaves WHERE kind = 'original' AND subject = ?1",
+            args![s],
+        )?;
+        let Some(leaf) = leaf else {
+            return Err(StoreError::BadEdit(format!(
+                "document {} is not in the log",
+                short(s)
+            )));
+        };
+        let (idx, data) = (leaf.int(0)?, leaf.blob(1)?);
         if idx as u64 >= size {
             return Err(StoreError::BadEdit(format!(
                 "document {} was archived after the latest checkpoint: run `recount checkpoint` first",
                 short(s)
             )));
         }
-        let proof = Proof::build(&hashes[..size as usize], idx as u64, &note)
-            .map_err(|e| StoreError::BadEdit(e.to_string()))?;
-        out.push((s.clone(), proof));
+        let leaf = String::from_utf8(data)
+            .map_err(|_| StoreError::Inconsistent(format!("log leaf {idx} is not UTF-8 JSON")))?;
+        let described: serde_json::Value =
+            serde_json::from_str(&leaf).map_err(json_err("log leaf"))?;
+        let doc_id = described["doc_id"].as_str().unwrap_or_default().to_string();
+        let proof = Proof::build(&hashes, idx as u64, &note)
+            .map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+        out.push(DocumentProof {
+            doc_id,
+            sha256: s.clone(),
+            leaf,
+            proof,
+        });
     }
     Ok(out)
+}
+
+/// The consistency proof from the tree of the first `from` leaves to the checkpoint of
+/// size `to` (the latest when `None`), carrying the checkpoint the log signed at `from`
+/// if it signed one. Built from the stored leaf hashes, after checking that they still
+/// give the roots of both checkpoints.
+pub(crate) fn consistency(
+    conn: &dyn Db,
+    from: u64,
+    to: Option<u64>,
+) -> Result<ConsistencyProof, StoreError> {
+    let (note, size) = match to {
+        None => latest_signed(conn)?,
+        Some(to) => {
+            let note = checkpoint_of_size(conn, to)?.ok_or_else(|| {
+                StoreError::NotFound(format!("the log has no checkpoint of size {to}"))
+            })?;
+            (note, to)
+        }
+    };
+    if from > size {
+        return Err(StoreError::BadEdit(format!(
+            "size {from} is larger than the checkpoint's {size}: a consistency proof goes from an older, smaller tree to a newer one"
+        )));
+    }
+    let hashes = leaf_hashes(conn)?;
+    if (hashes.len() as u64) < size {
+        return Err(StoreError::Inconsistent(format!(
+            "the log holds {} leaves, fewer than the {size} its checkpoint of size {size} signed: leaves were removed",
+            hashes.len()
+        )));
+    }
+    let old = checkpoint_of_size(conn, from)?;
+    ConsistencyProof::build(&hashes, from, &note, old.as_deref())
+        .map_err(|e| StoreError::Inconsistent(e.to_string()))
+}
+
+/// The signed checkpoint note of exactly `size` leaves, if the log signed one.
+fn checkpoint_of_size(conn: &dyn Db, size: u64) -> Result<Option<String>, StoreError> {
+    let Ok(size) = i64::try_from(size) else {
+        return Ok(None);
+    };
+    conn.query_opt(
+        "SELECT note FROM ledger_checkpoints WHERE size = ?1",
+        args![size],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
 }
 
 /// Enters what a store made before the log already holds, in order: every archived

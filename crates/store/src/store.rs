@@ -6,10 +6,11 @@
 use crate::db::{args, Db, Row, Sent, Value};
 use crate::review::Reach;
 use crate::{
-    log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts, Extractor, FeedState,
-    Filter, IncidentDetail, Production, ReextractOutcome, Reviewer, Role, StoreError, Token,
+    log::DocumentProof, log::Signer, log::VerifyReport, review, Change, CommitOutcome, Counts,
+    Extractor, FeedState, Filter, IncidentDetail, Production, ReextractOutcome, Reviewer, Role,
+    StoreError, Token,
 };
-use recount_ledger::{Proof, VerifyingKey};
+use recount_ledger::VerifyingKey;
 use recount_model::{Document, FigureKind, Incident, IncidentType, Related, Report};
 use recount_resolve::{build, candidate_window, choose, incident_id, DocInfo, CANDIDATE_PAD_DAYS};
 use std::collections::{BTreeMap, BTreeSet};
@@ -1502,32 +1503,58 @@ pub(crate) fn verify(
     crate::log::verify(db, origin, key)
 }
 
-pub(crate) fn proofs(db: &dyn Db, subject: &str) -> Result<Vec<(String, Proof)>, StoreError> {
-    // An incident (or former id) proves its sources; else a document id or sha256.
+pub(crate) fn proofs(db: &dyn Db, subject: &str) -> Result<Vec<DocumentProof>, StoreError> {
+    // An incident (or former id) proves its sources; else a document id or sha256, or a
+    // prefix of a sha256 (as `recount show` prints them).
     let id = review::canonical(db, subject)?;
-    let mut shas: Vec<String> = db
-        .query(
-            "SELECT sha256 FROM documents
-             WHERE rowid IN (SELECT document FROM reports WHERE incident = ?1) ORDER BY rowid",
-            args![&id],
-        )?
-        .iter()
-        .map(|r| r.text(0))
-        .collect::<Result<_, _>>()?;
-    if shas.is_empty() {
-        shas = db
-            .query(
-                "SELECT sha256 FROM documents WHERE doc_id = ?1 OR sha256 = ?1 ORDER BY rowid",
-                args![subject],
-            )?
+    let shas = |sql: &str, arg: &str| -> Result<Vec<String>, StoreError> {
+        db.query(sql, args![arg])?
             .iter()
             .map(|r| r.text(0))
-            .collect::<Result<_, _>>()?;
+            .collect()
+    };
+    let mut found = shas(
+        "SELECT sha256 FROM documents
+         WHERE rowid IN (SELECT document FROM reports WHERE incident = ?1) ORDER BY rowid",
+        &id,
+    )?;
+    if found.is_empty() {
+        found = shas(
+            "SELECT sha256 FROM documents WHERE doc_id = ?1 OR sha256 = ?1 ORDER BY rowid",
+            subject,
+        )?;
     }
-    if shas.is_empty() {
+    if found.is_empty() {
+        if let Some(prefix) = sha256_prefix(subject) {
+            found = shas(
+                "SELECT sha256 FROM documents WHERE sha256 LIKE ?1 ORDER BY rowid",
+                &format!("{prefix}%"),
+            )?;
+            if found.len() > 1 {
+                let listed: Vec<&str> = found.iter().take(5).map(|s| &s[..16]).collect();
+                return Err(StoreError::BadEdit(format!(
+                    "sha256 prefix {prefix} is ambiguous: {} archived documents begin with it ({}{}); give more digits",
+                    found.len(),
+                    listed.join(", "),
+                    if found.len() > 5 { ", …" } else { "" }
+                )));
+            }
+        }
+    }
+    if found.is_empty() {
         return Err(StoreError::NoIncident(subject.to_string()));
     }
-    crate::log::proofs(db, &shas)
+    crate::log::proofs(db, &found)
+}
+
+/// The shortest prefix of a sha256 that `recount proof` looks documents up by: 8 hex
+/// digits (32 bits), so that a typo rarely lands on another document.
+const MIN_SHA256_PREFIX: usize = 8;
+
+/// `subject` in lower case when it can be a prefix of a sha256: 8 to 63 hex digits.
+fn sha256_prefix(subject: &str) -> Option<String> {
+    let hex = subject.bytes().all(|b| b.is_ascii_hexdigit());
+    (hex && (MIN_SHA256_PREFIX..64).contains(&subject.len())).then(|| subject.to_ascii_lowercase())
 }
 
 pub(crate) fn changes_since(
@@ -2038,8 +2065,15 @@ macro_rules! impl_store {
             fn proofs(
                 &self,
                 subject: &str,
-            ) -> Result<Vec<(String, $crate::Proof)>, $crate::StoreError> {
+            ) -> Result<Vec<$crate::DocumentProof>, $crate::StoreError> {
                 $crate::store::proofs(&self.reader(), subject)
+            }
+            fn consistency(
+                &self,
+                from: u64,
+                to: Option<u64>,
+            ) -> Result<$crate::ConsistencyProof, $crate::StoreError> {
+                $crate::log::consistency(&self.reader(), from, to)
             }
             fn reextract(
                 &mut self,

@@ -133,7 +133,9 @@ pub(crate) async fn json_errors(resp: Response) -> Response {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NoIncident(_) => ApiError::not_found(e.to_string()),
+            StoreError::NoIncident(_) | StoreError::NotFound(_) => {
+                ApiError::not_found(e.to_string())
+            }
             StoreError::BadEdit(_) => ApiError::bad_request(e.to_string()),
             StoreError::TokenExists(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
             other => ApiError::internal(other.to_string()),

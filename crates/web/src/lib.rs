@@ -168,7 +168,7 @@ fn search_error(e: recount_search::SearchError) -> ApiError {
     tags(
         (name = "incidents", description = "Listing, one incident, search and statistics"),
         (name = "sources", description = "Archived originals"),
-        (name = "log", description = "Checkpoints and inclusion proofs"),
+        (name = "log", description = "Checkpoints, inclusion and consistency proofs"),
         (name = "review", description = "Edits, merges and splits (editor tokens)"),
         (name = "tokens", description = "API tokens (admin tokens)"),
         (name = "dashboard", description = "The HTML dashboard")

@@ -283,6 +283,71 @@ fn generated_keys_come_from_the_callers_randomness() {
     assert_ne!(test_key(9).to_bytes(), test_key(10).to_bytes());
 }
 
+/// A signed checkpoint of `size` leaves with a root made from the size.
+fn list_note(size: u64, key: &SigningKey) -> String {
+    let checkpoint = Checkpoint::new(ORIGIN, size, [size as u8; 32]);
+    sign(&checkpoint, ORIGIN, key).unwrap()
+}
+
+#[test]
+fn a_list_of_checkpoints_splits_into_its_notes() {
+    let key = test_key(31);
+    let notes: Vec<String> = [3, 8, 21].iter().map(|&n| list_note(n, &key)).collect();
+    // As `checkpoint --publish` appends them: each note, then a blank line.
+    let list: String = notes.iter().map(|n| format!("{n}\n")).collect();
+    let split = split_checkpoint_notes(&list).unwrap();
+    assert_eq!(split, notes.iter().map(String::as_str).collect::<Vec<_>>());
+    for (note, size) in split.iter().zip([3, 8, 21]) {
+        assert_eq!(open(note, ORIGIN, &key.verifying_key()).unwrap().size, size);
+    }
+    // One note alone (a `checkpoint.N` file), extra blank lines, a missing last blank line.
+    assert_eq!(
+        split_checkpoint_notes(&notes[0]).unwrap(),
+        [notes[0].as_str()]
+    );
+    let loose = format!("\n\n{}\n\n\n{}", notes[0], notes[1]);
+    assert_eq!(
+        split_checkpoint_notes(&loose).unwrap(),
+        [notes[0].as_str(), notes[1].as_str()]
+    );
+    assert_eq!(split_checkpoint_notes("").unwrap(), Vec::<&str>::new());
+    assert_eq!(split_checkpoint_notes("\n\n").unwrap(), Vec::<&str>::new());
+    // A note with two signatures stays whole.
+    let cosigned = format!(
+        "{}\u{2014} witness.example/w {}\n",
+        notes[2], "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="
+    );
+    let list = format!("{cosigned}\n{}\n", notes[0]);
+    assert_eq!(
+        split_checkpoint_notes(&list).unwrap(),
+        [cosigned.as_str(), notes[0].as_str()]
+    );
+}
+
+#[test]
+fn a_broken_list_of_checkpoints_names_the_line() {
+    let key = test_key(32);
+    let (a, b) = (list_note(3, &key), list_note(4, &key));
+    // Two notes run together: the second origin line sits in the first's signatures.
+    match split_checkpoint_notes(&format!("{a}{b}")) {
+        Err(Error::MalformedNote(m)) => assert!(
+            m.contains("line 6") && m.contains("not a signature line"),
+            "{m}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // A note cut off before its signatures.
+    let body = a.split("\n\n").next().unwrap();
+    match split_checkpoint_notes(&format!("{a}\n{body}\n")) {
+        Err(Error::MalformedNote(m)) => assert!(m.contains("no signature lines"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    match split_checkpoint_notes(&format!("{body}\n\n\n{b}")) {
+        Err(Error::MalformedNote(m)) => assert!(m.contains("line 5"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

@@ -559,6 +559,150 @@ fn verified_leaves(store: &mut dyn Store) -> u64 {
 }
 
 #[test]
+fn proofs_name_their_document_and_find_it_by_a_sha256_prefix() {
+    each_backend(proofs_name_their_document_and_find_it_by_a_sha256_prefix_on);
+}
+
+fn proofs_name_their_document_and_find_it_by_a_sha256_prefix_on(open: Open) {
+    let mut store = open();
+    let key = crate::SigningKey::from_bytes(&[8; 32]);
+    let signer = crate::Signer {
+        key: &key,
+        origin: "test",
+    };
+    // Two documents whose sha256s share their first 9 hex digits.
+    let twin = |id: &str, body: &str, sha: &str| {
+        let (mut d, b) = doc(id, body, "2024-05-02");
+        d.sha256 = format!("{sha}{}", "0".repeat(64 - sha.len()));
+        (d, b)
+    };
+    let (d1, b1) = twin("north.txt", "north", "abcdef0121");
+    let (d2, b2) = twin("south.txt", "south", "abcdef0122");
+    let (d3, b3) = doc("third.txt", "third", "2024-06-02");
+    for (d, b, adcode) in [
+        (&d1, &b1, "140702"),
+        (&d2, &b2, "520322"),
+        (&d3, &b3, "230302"),
+    ] {
+        store
+            .commit(d, b, &[report(d, 0, "2024-05-01", adcode, 1)])
+            .unwrap();
+    }
+    assert!(matches!(
+        store.proofs("north.txt"),
+        Err(StoreError::NotFound(_))
+    ));
+    store.checkpoint(&signer).unwrap();
+
+    let found = store.proofs("ABCDEF0121").unwrap();
+    assert_eq!(found.len(), 1);
+    let p = &found[0];
+    assert_eq!(
+        (p.doc_id.as_str(), p.sha256.as_str()),
+        ("north.txt", d1.sha256.as_str())
+    );
+    assert_eq!(
+        recount_ledger::leaf_hash(p.leaf.as_bytes()),
+        p.proof.leaf_hash
+    );
+    let leaf: serde_json::Value = serde_json::from_str(&p.leaf).unwrap();
+    assert_eq!(
+        (leaf["doc_id"].as_str(), leaf["sha256"].as_str()),
+        (Some("north.txt"), Some(d1.sha256.as_str()))
+    );
+    assert_eq!(p.proof.verify(&key.verifying_key()).unwrap().size, 3);
+    let json = p.to_json();
+    assert_eq!(json["doc_id"], "north.txt");
+    assert_eq!(json["sha256"], d1.sha256.as_str());
+    assert_eq!(json["leaf_index"], 0);
+
+    match store.proofs("abcdef012") {
+        Err(StoreError::BadEdit(m)) => {
+            assert!(
+                m.contains("ambiguous") && m.contains("2 archived documents"),
+                "{m}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // Fewer than 8 digits is not looked up as a prefix.
+    assert!(matches!(
+        store.proofs("abcdef0"),
+        Err(StoreError::NoIncident(_))
+    ));
+    assert_eq!(
+        store.proofs(&d3.sha256[..8]).unwrap()[0].doc_id,
+        "third.txt"
+    );
+}
+
+#[test]
+fn consistency_proofs_go_from_any_older_size_to_a_checkpoint() {
+    each_backend(consistency_proofs_go_from_any_older_size_to_a_checkpoint_on);
+}
+
+fn consistency_proofs_go_from_any_older_size_to_a_checkpoint_on(open: Open) {
+    let mut store = open();
+    let key = crate::SigningKey::from_bytes(&[9; 32]);
+    let vk = key.verifying_key();
+    let signer = crate::Signer {
+        key: &key,
+        origin: "test",
+    };
+    assert!(matches!(
+        store.consistency(0, None),
+        Err(StoreError::NotFound(_))
+    ));
+    let bodies = ["one", "two", "three", "four", "five"];
+    for (i, body) in bodies.iter().enumerate() {
+        let (d, b) = doc(&format!("{body}.txt"), body, "2024-05-02");
+        let adcode = ["140702", "520322", "230302", "110101", "310101"][i];
+        store
+            .commit(&d, &b, &[report(&d, 0, "2024-05-01", adcode, 1)])
+            .unwrap();
+        if i == 2 || i == 4 {
+            store.checkpoint(&signer).unwrap();
+        }
+    }
+    for from in 0..=5u64 {
+        let p = store.consistency(from, None).unwrap();
+        assert_eq!((p.old_size, p.new_size), (from, 5));
+        assert_eq!(
+            p.old_checkpoint.is_some(),
+            from == 3 || from == 5,
+            "from {from}"
+        );
+        assert_eq!(p.verify(&vk).unwrap().size, 5, "from {from}");
+    }
+    let to_three = store.consistency(1, Some(3)).unwrap();
+    assert_eq!((to_three.old_size, to_three.new_size), (1, 3));
+    assert!(to_three.verify(&vk).is_ok());
+    let held = recount_ledger::open(
+        &store.consistency(3, None).unwrap().old_checkpoint.unwrap(),
+        "test",
+        &vk,
+    )
+    .unwrap();
+    assert!(store
+        .consistency(3, None)
+        .unwrap()
+        .verify_extends(&vk, &held)
+        .is_ok());
+    assert!(matches!(
+        store.consistency(6, None),
+        Err(StoreError::BadEdit(_))
+    ));
+    assert!(matches!(
+        store.consistency(4, Some(3)),
+        Err(StoreError::BadEdit(_))
+    ));
+    match store.consistency(1, Some(4)) {
+        Err(StoreError::NotFound(m)) => assert!(m.contains("no checkpoint of size 4"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn a_batch_commits_like_single_commits_and_rolls_back_a_failure_alone() {
     let poisoned = SqliteStore::in_memory().unwrap();
     poisoned.run_sql(POISON_SQLITE).unwrap();
@@ -1242,4 +1386,6 @@ pg_twins!(
     a_document_read_ahead_of_its_turn_is_read_again_when_the_one_before_changed_it,
     links_are_read_from_either_end_and_go_with_an_incident_merged_away,
     a_report_joining_from_a_vaguer_place_keeps_the_incidents_links,
+    proofs_name_their_document_and_find_it_by_a_sha256_prefix,
+    consistency_proofs_go_from_any_older_size_to_a_checkpoint,
 );
