@@ -106,8 +106,26 @@ pub(crate) fn meta_fields(obj: &Map<String, Value>) -> Result<Meta, String> {
     Ok(meta)
 }
 
-/// A sidecar's metadata: a JSON object of the [`META_FIELDS`] only (a field recount does
-/// not know is most likely a misspelt one, whose value would be lost).
+/// Edits (insertions, deletions, substitutions) between two short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// A sidecar's metadata: a JSON object whose [`META_FIELDS`] are checked. Other fields
+/// (an archive's own `author`, `channel`, `link`, …) are left alone, but one within two
+/// edits of a field recount reads (one, for the short `lang` and `url`) is a misspelling
+/// whose value would be lost, and is an error.
 pub(crate) fn sidecar_meta(bytes: &[u8]) -> Result<Meta, String> {
     let v: Value = serde_json::from_slice(bytes)
         .map_err(|e| format!("sidecar metadata is not valid JSON: {e}"))?;
@@ -117,7 +135,13 @@ pub(crate) fn sidecar_meta(bytes: &[u8]) -> Result<Meta, String> {
             kind(&v)
         ));
     };
-    if let Some(unknown) = obj.keys().find(|k| !META_FIELDS.contains(&k.as_str())) {
+    let misspelt = |k: &str| {
+        !META_FIELDS.contains(&k)
+            && META_FIELDS
+                .iter()
+                .any(|f| edit_distance(&k.to_lowercase(), f) <= if f.len() <= 4 { 1 } else { 2 })
+    };
+    if let Some(unknown) = obj.keys().find(|k| misspelt(k)) {
         return Err(format!(
             "unknown field \"{unknown}\" (the fields are {})",
             META_FIELDS.join(", ")
@@ -132,6 +156,21 @@ mod tests {
 
     fn day(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
         parse_published(s).map(|p| (p.year, p.month, p.day))
+    }
+
+    #[test]
+    fn fields_recount_does_not_read_are_left_alone_unless_misspelt() {
+        let meta = sidecar_meta(
+            br#"{"published": "2024-05-10", "author": "A. Writer", "channel": "wire", "id": 7,
+                 "link": "https://example.org/a", "tag": "mine"}"#,
+        )
+        .unwrap();
+        assert_eq!(meta.published.as_deref(), Some("2024-05-10"));
+        for misspelt in ["publised", "Source", "titel", "urls"] {
+            let json = format!(r#"{{"{misspelt}": "x"}}"#);
+            let err = sidecar_meta(json.as_bytes()).unwrap_err();
+            assert!(err.contains("unknown field"), "{misspelt}: {err}");
+        }
     }
 
     #[test]
@@ -202,6 +241,7 @@ mod tests {
                 r#"{"pubished": "2024-05-10"}"#,
                 "unknown field \"pubished\"",
             ),
+            (r#"{"Title ": "x"}"#, "unknown field \"Title \""),
             (r#"["2024-05-10"]"#, "must be a JSON object, not an array"),
             (r#"{"published": "2024-05-10""#, "not valid JSON"),
         ] {
