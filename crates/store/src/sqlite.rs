@@ -293,7 +293,21 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(128);
         // WAL lets readers run while an ingest writes; NORMAL sync keeps every
         // committed transaction across a process kill (only power loss can drop the last).
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Switching a new file to WAL needs the file to itself, and SQLite answers "busy"
+        // to it without waiting: two first runs may meet here, so it is tried again
+        // within the same bound as every other lock.
+        let started = std::time::Instant::now();
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < std::time::Duration::from_secs(10) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                other => break other?,
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // 256 MiB of page cache at most (the default is 2 MiB): matching and linking read
         // the same index pages for every document, and re-reading them costs a system call.
