@@ -17,6 +17,7 @@
 //! the matching index `report_keys`, and the links between incidents.
 
 use crate::db::{args, Db, Row};
+use crate::log::short;
 use crate::review::{edit_row_of, ReviewState};
 use crate::store::{
     read_document, reports_and_documents, reports_and_documents_sql, IncidentColumns, DERIVATION,
@@ -104,7 +105,10 @@ fn reports(
 
 /// The stored reports of a document, by key; a report that does not parse is kept as
 /// its text, to be named.
-fn stored_reports(db: &dyn Db, rowid: i64) -> Result<BTreeMap<String, Stored>, StoreError> {
+fn stored_reports(
+    db: &dyn Db,
+    rowid: i64,
+) -> Result<BTreeMap<String, Option<serde_json::Value>>, StoreError> {
     let mut out = BTreeMap::new();
     for r in db.query(
         "SELECT key, body FROM reports WHERE document = ?1 ORDER BY key",
@@ -113,18 +117,14 @@ fn stored_reports(db: &dyn Db, rowid: i64) -> Result<BTreeMap<String, Stored>, S
         let key = r.text(0)?;
         let body = r.text(1)?;
         let parsed = serde_json::from_str::<serde_json::Value>(&body).ok();
-        out.insert(key, Stored { parsed });
+        out.insert(key, parsed);
     }
     Ok(out)
 }
 
-struct Stored {
-    parsed: Option<serde_json::Value>,
-}
-
 fn compare_reports(
     name: &str,
-    stored: &BTreeMap<String, Stored>,
+    stored: &BTreeMap<String, Option<serde_json::Value>>,
     fresh: &[Report],
     problems: &mut Vec<String>,
 ) {
@@ -145,7 +145,7 @@ fn compare_reports(
             continue;
         };
         let want = serde_json::to_value(r).unwrap_or_default();
-        match &s.parsed {
+        match s {
             None => problems.push(format!("{name}: report {} is not readable JSON", r.key)),
             Some(have) if *have != want => problems.push(format!(
                 "{name}: report {} differs from its original's extraction: {}",
@@ -359,10 +359,6 @@ fn review_rows(db: &dyn Db, out: &mut DerivedReport) -> Result<(), StoreError> {
         }
     }
     Ok(())
-}
-
-fn short(s: &str) -> &str {
-    &s[..s.len().min(16)]
 }
 
 fn shown(v: &Option<String>) -> String {

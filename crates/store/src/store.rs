@@ -237,19 +237,17 @@ pub(crate) fn place_report(
     r: &Report,
     pin: Option<&str>,
 ) -> Result<(String, bool), StoreError> {
-    place_report_among(tx, document, r, pin, None).map(|(id, is_new, _)| (id, is_new))
+    place_report_among(tx, document, r, pin, None)
 }
 
-/// [`place_report`], given the report's candidates when the caller read them already;
-/// also returns the reports the incident it joined had, as its candidates query found
-/// them (none when it starts one or follows a pin).
+/// [`place_report`], given the report's candidates when the caller read them already.
 fn place_report_among(
     tx: &dyn Db,
     document: &str,
     r: &Report,
     pin: Option<&str>,
     found: Option<Candidates>,
-) -> Result<(String, bool, Vec<Report>), StoreError> {
+) -> Result<(String, bool), StoreError> {
     let pinned: Option<String> = match pin {
         Some(p) => tx
             .query_opt(
@@ -261,9 +259,9 @@ fn place_report_among(
         None => None,
     };
     let alone = pin.is_some_and(|p| p.starts_with("alone:"));
-    let mut best: Option<(String, Vec<Report>)> = None;
+    let mut best: Option<String> = None;
     if pinned.is_none() && !alone {
-        let mut found = match found {
+        let found = match found {
             Some(found) => found,
             None => candidates(tx, r)?,
         };
@@ -271,16 +269,12 @@ fn place_report_among(
         let open = found
             .iter()
             .filter_map(|(id, members)| Some((id.as_str(), members.as_deref()?)));
-        if let Some((id, _)) = choose(r, open) {
-            let id = id.to_string();
-            let members = found.remove(&id).flatten().unwrap_or_default();
-            best = Some((id, members));
-        }
+        best = choose(r, open).map(|(id, _)| id.to_string());
     }
-    let (incident, is_new, members) = match (pinned, best) {
-        (Some(id), _) => (id, false, Vec::new()),
-        (None, Some((id, members))) => (id, false, members),
-        (None, None) => (incident_id([r.key.as_str()]), true, Vec::new()),
+    let (incident, is_new) = match (pinned, best) {
+        (Some(id), _) => (id, false),
+        (None, Some(id)) => (id, false),
+        (None, None) => (incident_id([r.key.as_str()]), true),
     };
     let days = report_days(r);
     let wide = days.is_some_and(|(first, last)| (last - first).num_days() > WIDE_DAYS as i64);
@@ -324,7 +318,7 @@ fn place_report_among(
     if represents {
         index_keys(tx, r, window.as_ref())?;
     }
-    Ok((incident, is_new, members))
+    Ok((incident, is_new))
 }
 
 /// Enters a report's name keys in `report_keys`, with its kind and days.
@@ -883,7 +877,7 @@ fn commit(
         } else {
             None
         };
-        let (incident, is_new, _) = place_report_among(tx, &doc.sha256, r, None, found)?;
+        let (incident, is_new) = place_report_among(tx, &doc.sha256, r, None, found)?;
         let entry = touched.entry(incident).or_insert_with(|| Touched {
             is_new,
             created: is_new,
